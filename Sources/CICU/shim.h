@@ -1,0 +1,45 @@
+#ifndef VERBATIM_CICU_SHIM_H
+#define VERBATIM_CICU_SHIM_H
+// Debian's ICU renames every C function with a version suffix (ubrk_open -> ubrk_open_72) through
+// macros that Swift cannot see. These static inline wrappers give Swift stable names.
+#include <unicode/utypes.h>
+#include <unicode/ubrk.h>
+#include <unicode/utext.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+
+static inline UBreakIterator *cicu_ubrk_open(UBreakIteratorType type, const char *locale, UErrorCode *status) {
+    return ubrk_open(type, locale, NULL, 0, status);
+}
+static inline void cicu_ubrk_close(UBreakIterator *bi) { ubrk_close(bi); }
+static inline void cicu_ubrk_setUText(UBreakIterator *bi, UText *text, UErrorCode *status) {
+    ubrk_setUText(bi, text, status);
+}
+static inline int32_t cicu_ubrk_first(UBreakIterator *bi) { return ubrk_first(bi); }
+static inline int32_t cicu_ubrk_next(UBreakIterator *bi) { return ubrk_next(bi); }
+static inline int32_t cicu_ubrk_getRuleStatus(UBreakIterator *bi) { return ubrk_getRuleStatus(bi); }
+
+static inline UText *cicu_utext_openUTF8(UText *ut, const char *s, int64_t length, UErrorCode *status) {
+    return utext_openUTF8(ut, s, length, status);
+}
+static inline UText *cicu_utext_close(UText *ut) { return utext_close(ut); }
+
+static inline const UNormalizer2 *cicu_unorm2_getNFKCCasefoldInstance(UErrorCode *status) {
+    return unorm2_getNFKCCasefoldInstance(status);
+}
+static inline int32_t cicu_unorm2_normalize(const UNormalizer2 *n, const UChar *src, int32_t length,
+                                            UChar *dest, int32_t capacity, UErrorCode *status) {
+    return unorm2_normalize(n, src, length, dest, capacity, status);
+}
+static inline const char *cicu_u_errorName(UErrorCode code) { return u_errorName(code); }
+
+static inline UChar *cicu_u_strFromUTF8WithSub(UChar *dest, int32_t capacity, int32_t *length,
+                                              const char *src, int32_t srcLength, UErrorCode *status) {
+    return u_strFromUTF8WithSub(dest, capacity, length, src, srcLength, 0xFFFD, NULL, status);
+}
+static inline char *cicu_u_strToUTF8(char *dest, int32_t capacity, int32_t *length,
+                                     const UChar *src, int32_t srcLength, UErrorCode *status) {
+    return u_strToUTF8(dest, capacity, length, src, srcLength, status);
+}
+static inline int cicu_is_failure(UErrorCode code) { return U_FAILURE(code) ? 1 : 0; }
+#endif

@@ -1,0 +1,98 @@
+/// The `coded.jsonl` record of one document: the output contract scripts rely on.
+///
+/// `{"id", "question", "themes", "evidence", "sentiment", "theme_sentiment"?, "annotations"?, "metadata"?}`
+/// with evidence offsets in Unicode scalars of `text`.
+public enum CodedRecord {
+    /// Encodes `document` as one JSON line (with the trailing newline) into `writer`.
+    public static func encode(_ document: Document, into writer: inout JSONWriter, includeText: Bool = false) {
+        let r = document.response
+        writer.beginObject()
+        writer.key("id"); writer.string(r.id)
+        writer.key("question")
+        if let q = r.question { writer.string(q) } else { writer.null() }
+        if includeText {
+            writer.key("text"); writer.string(r.text)
+        }
+        writer.key("themes")
+        writer.beginArray()
+        for code in document.codes { writer.string(code.theme) }
+        writer.endArray()
+        writer.key("evidence")
+        writer.beginObject()
+        let offsets = ScalarOffsets(document.utf8)
+        for code in document.codes {
+            writer.key(code.theme)
+            writer.beginArray()
+            for e in code.evidence {
+                writer.beginObject()
+                writer.key("start"); writer.integer(offsets.scalarOffset(ofByte: Int(e.span.start)))
+                writer.key("end"); writer.integer(offsets.scalarOffset(ofByte: Int(e.span.end)))
+                writer.key("text")
+                document.utf8.withUnsafeBufferPointer { writer.string(utf8: UnsafeBufferPointer(rebasing: $0[e.span.range])) }
+                writer.key("rule"); writer.string(e.rule)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+        writer.endObject()
+        writer.key("sentiment")
+        if let s = document.sentiment {
+            encode(s, into: &writer)
+        } else {
+            writer.null()
+        }
+        if !document.themeSentiment.isEmpty {
+            writer.key("theme_sentiment")
+            writer.beginObject()
+            for theme in document.themeSentiment.keys.sorted() {
+                writer.key(theme)
+                encode(document.themeSentiment[theme]!, into: &writer)
+            }
+            writer.endObject()
+        }
+        if !document.annotations.isEmpty {
+            writer.key("annotations")
+            writer.beginObject()
+            for key in document.annotations.keys.sorted() {
+                writer.key(key)
+                writer.value(document.annotations[key]!)
+            }
+            writer.endObject()
+        }
+        if !r.metadata.isEmpty {
+            writer.key("metadata")
+            writer.value(.object(r.metadata))
+        }
+        writer.endObject()
+        writer.newline()
+    }
+
+    static func encode(_ s: Sentiment, into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("label"); writer.string(s.label.rawValue)
+        writer.key("score"); writer.number(s.score)
+        writer.endObject()
+    }
+}
+
+/// Converts UTF-8 byte offsets to Unicode scalar offsets in one pass per document.
+public struct ScalarOffsets {
+    private var table: [Int32] = []
+    private let isASCII: Bool
+
+    public init(_ utf8: [UInt8]) {
+        isASCII = utf8.allSatisfy { $0 < 0x80 }
+        guard !isASCII else { return }
+        table.reserveCapacity(utf8.count + 1)
+        var n: Int32 = 0
+        for b in utf8 {
+            table.append(n)
+            if b & 0xC0 != 0x80 { n += 1 }
+        }
+        table.append(n)
+    }
+
+    public func scalarOffset(ofByte byte: Int) -> Int {
+        isASCII ? byte : Int(table[min(byte, table.count - 1)])
+    }
+}

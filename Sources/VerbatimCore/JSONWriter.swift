@@ -1,0 +1,117 @@
+/// Writes JSON into a byte buffer with a fixed key order and number format, so the same document
+/// always gives the same bytes (the determinism contract of `coded.jsonl`).
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
+    /// One entry per open container: true until its first element is written.
+    private var isFirst: [Bool] = []
+    private var afterKey = false
+
+    public init(reservingCapacity: Int = 256) { bytes.reserveCapacity(reservingCapacity) }
+
+    public mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        isFirst.removeAll(keepingCapacity: true)
+        afterKey = false
+    }
+
+    /// Writes the comma that separates this element from the previous one, if any.
+    private mutating func prefix() {
+        if afterKey {
+            afterKey = false
+            return
+        }
+        if let first = isFirst.last {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            isFirst[isFirst.count - 1] = false
+        }
+    }
+
+    public mutating func beginObject() { prefix(); bytes.append(UInt8(ascii: "{")); isFirst.append(true) }
+    public mutating func endObject() { isFirst.removeLast(); bytes.append(UInt8(ascii: "}")) }
+    public mutating func beginArray() { prefix(); bytes.append(UInt8(ascii: "[")); isFirst.append(true) }
+    public mutating func endArray() { isFirst.removeLast(); bytes.append(UInt8(ascii: "]")) }
+
+    /// Writes `"key":`; the next call writes its value.
+    public mutating func key(_ key: String) {
+        prefix()
+        Self.appendString(key, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        afterKey = true
+    }
+
+    public mutating func string(_ s: String) { prefix(); Self.appendString(s, to: &bytes) }
+    public mutating func string(utf8 s: UnsafeBufferPointer<UInt8>) { prefix(); Self.appendString(utf8: s, to: &bytes) }
+    public mutating func number(_ d: Double) { prefix(); bytes.append(contentsOf: Self.format(d).utf8) }
+    public mutating func integer(_ n: Int) { prefix(); bytes.append(contentsOf: String(n).utf8) }
+    public mutating func bool(_ b: Bool) { prefix(); bytes.append(contentsOf: (b ? "true" : "false").utf8) }
+    public mutating func null() { prefix(); bytes.append(contentsOf: "null".utf8) }
+    /// Writes pre-encoded JSON as a value.
+    public mutating func raw(_ json: [UInt8]) { prefix(); bytes.append(contentsOf: json) }
+    /// Appends a raw byte outside any container (a newline between JSON Lines records).
+    public mutating func newline() { bytes.append(0x0A) }
+
+    public mutating func value(_ v: JSONValue) {
+        switch v {
+        case .null: null()
+        case let .bool(b): bool(b)
+        case let .number(d): number(d)
+        case let .numberText(t): prefix(); bytes.append(contentsOf: t.utf8)
+        case let .string(s): string(s)
+        case let .array(items):
+            beginArray()
+            for item in items { value(item) }
+            endArray()
+        case let .object(members):
+            beginObject()
+            for m in members {
+                key(m.key)
+                value(m.value)
+            }
+            endObject()
+        }
+    }
+
+    /// Numbers: integers without a fraction, others with up to 4 decimals (scores), no exponent.
+    public static func format(_ d: Double) -> String {
+        guard d.isFinite else { return "null" }
+        if d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
+        let scaled = (d * 10000).rounded() / 10000
+        if scaled == scaled.rounded() { return String(Int(scaled)) }
+        var s = String(scaled)
+        if s.contains("e") {
+            // Tiny or huge values: fixed notation with 4 decimals.
+            let sign = scaled < 0 ? "-" : ""
+            let a = abs(scaled)
+            let whole = Int(a)
+            let frac = Int(((a - Double(whole)) * 10000).rounded())
+            var f = String(frac)
+            while f.count < 4 { f = "0" + f }
+            while f.hasSuffix("0") { f.removeLast() }
+            s = sign + String(whole) + (f.isEmpty ? "" : "." + f)
+        }
+        return s
+    }
+
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        var copy = s
+        copy.withUTF8 { appendString(utf8: $0, to: &out) }
+    }
+
+    public static func appendString(utf8 s: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        for b in s {
+            switch b {
+            case UInt8(ascii: "\""): out.append(0x5C); out.append(b)
+            case UInt8(ascii: "\\"): out.append(0x5C); out.append(b)
+            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+            case 0..<0x20, 0x7F:
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+            default: out.append(b)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

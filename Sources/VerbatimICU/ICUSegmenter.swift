@@ -1,0 +1,173 @@
+// This module is the only one that sees the system ICU. It must not import Foundation: Foundation on
+// Linux ships its own ICU as a clang module and the two definitions clash inside one Swift module.
+internal import CICU
+
+/// An ICU call that failed, with ICU's own error name (for example `U_MEMORY_ALLOCATION_ERROR`).
+public struct ICUFailure: Error, CustomStringConvertible, Sendable {
+    public let function: String
+    public let code: Int32
+    public let name: String
+
+    init(_ function: String, _ status: UErrorCode) {
+        self.function = function
+        self.code = status.rawValue
+        self.name = String(cString: cicu_u_errorName(status))
+    }
+
+    public var description: String { "ICU \(function) failed: \(name)" }
+}
+
+/// The kind of a word-break segment, from ICU's rule status.
+public enum WordSegmentKind: UInt8, Sendable {
+    /// Spaces, punctuation, symbols and emoji: ICU's `UBRK_WORD_NONE` range.
+    case none = 0
+    case number = 1
+    case letter = 2
+    case kana = 3
+    case ideographic = 4
+
+    init(ruleStatus: Int32) {
+        switch ruleStatus {
+        case 100..<200: self = .number
+        case 200..<300: self = .letter
+        case 300..<400: self = .kana
+        case 400..<500: self = .ideographic
+        default: self = .none
+        }
+    }
+}
+
+/// Word and sentence boundaries over UTF-8 text, from ICU's break iterators.
+///
+/// One instance per worker thread: ICU iterators are not thread-safe, and opening one costs
+/// microseconds, so they are opened once and re-pointed at each text with `ubrk_setUText`.
+public final class ICUSegmenter {
+    private let words: OpaquePointer
+    private let sentences: OpaquePointer
+    // Raw pointer, not UText: a stored property of an ICU type would make every client load CICU.
+    private var utext: UnsafeMutableRawPointer?
+
+    public init(locale: String = "en") throws(ICUFailure) {
+        var status = U_ZERO_ERROR
+        guard let w = cicu_ubrk_open(UBRK_WORD, locale, &status), cicu_is_failure(status) == 0 else {
+            throw ICUFailure("ubrk_open(UBRK_WORD)", status)
+        }
+        guard let s = cicu_ubrk_open(UBRK_SENTENCE, locale, &status), cicu_is_failure(status) == 0 else {
+            cicu_ubrk_close(w)
+            throw ICUFailure("ubrk_open(UBRK_SENTENCE)", status)
+        }
+        words = w
+        sentences = s
+    }
+
+    deinit {
+        cicu_ubrk_close(words)
+        cicu_ubrk_close(sentences)
+        if let utext { _ = cicu_utext_close(utext.assumingMemoryBound(to: UText.self)) }
+    }
+
+    /// Segments `text` (UTF-8 bytes; offsets in the callbacks are byte offsets into it).
+    ///
+    /// - Parameters:
+    ///   - word: called for each word-break segment with its byte range and kind, including spaces
+    ///     and punctuation (kind `.none`), so the caller decides what to keep.
+    ///   - sentence: called for each sentence-break segment.
+    public func segment(
+        _ text: UnsafeBufferPointer<UInt8>,
+        word: (Int, Int, WordSegmentKind) -> Void,
+        sentence: (Int, Int) -> Void
+    ) throws(ICUFailure) {
+        guard let base = text.baseAddress, text.count > 0 else { return }
+        var status = U_ZERO_ERROR
+        let ut = base.withMemoryRebound(to: CChar.self, capacity: text.count) { chars in
+            cicu_utext_openUTF8(utext?.assumingMemoryBound(to: UText.self), chars, Int64(text.count), &status)
+        }
+        guard cicu_is_failure(status) == 0, let ut else { throw ICUFailure("utext_openUTF8", status) }
+        utext = UnsafeMutableRawPointer(ut)
+
+        cicu_ubrk_setUText(words, ut, &status)
+        guard cicu_is_failure(status) == 0 else { throw ICUFailure("ubrk_setUText", status) }
+        var start = cicu_ubrk_first(words)
+        while true {
+            let end = cicu_ubrk_next(words)
+            if end < 0 { break }
+            word(Int(start), Int(end), WordSegmentKind(ruleStatus: cicu_ubrk_getRuleStatus(words)))
+            start = end
+        }
+
+        cicu_ubrk_setUText(sentences, ut, &status)
+        guard cicu_is_failure(status) == 0 else { throw ICUFailure("ubrk_setUText", status) }
+        start = cicu_ubrk_first(sentences)
+        while true {
+            let end = cicu_ubrk_next(sentences)
+            if end < 0 { break }
+            sentence(Int(start), Int(end))
+            start = end
+        }
+    }
+}
+
+/// NFKC case folding (`NFKC_Casefold`) of UTF-8 text, through ICU's normaliser.
+///
+/// Reuses its UTF-16 buffers; one instance per worker thread.
+public final class ICUCaseFolder {
+    private let normalizer: OpaquePointer
+    private var source: [UInt16] = []
+    private var folded: [UInt16] = []
+    private var utf8: [UInt8] = []
+
+    public init() throws(ICUFailure) {
+        var status = U_ZERO_ERROR
+        guard let n = cicu_unorm2_getNFKCCasefoldInstance(&status), cicu_is_failure(status) == 0 else {
+            throw ICUFailure("unorm2_getNFKCCasefoldInstance", status)
+        }
+        normalizer = n
+    }
+
+    /// Appends the NFKC_Casefold form of `bytes` (UTF-8) to `output`.
+    public func fold(_ bytes: UnsafeBufferPointer<UInt8>, appendingTo output: inout [UInt8]) throws(ICUFailure) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        var status = U_ZERO_ERROR
+        var length: Int32 = 0
+        let count = Int32(bytes.count)
+        if source.count < bytes.count * 2 + 4 { source = Array(repeating: 0, count: bytes.count * 2 + 4) }
+        base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { chars in
+            source.withUnsafeMutableBufferPointer { dest in
+                _ = cicu_u_strFromUTF8WithSub(dest.baseAddress, Int32(dest.count), &length, chars, count, &status)
+            }
+        }
+        guard cicu_is_failure(status) == 0 else { throw ICUFailure("u_strFromUTF8WithSub", status) }
+        let sourceLength = length
+
+        var foldedLength: Int32 = 0
+        while true {
+            status = U_ZERO_ERROR
+            if folded.count < Int(sourceLength) * 3 + 8 { folded = Array(repeating: 0, count: Int(sourceLength) * 3 + 8) }
+            source.withUnsafeBufferPointer { src in
+                folded.withUnsafeMutableBufferPointer { dest in
+                    foldedLength = cicu_unorm2_normalize(
+                        normalizer, src.baseAddress, sourceLength, dest.baseAddress, Int32(dest.count), &status)
+                }
+            }
+            if status == U_BUFFER_OVERFLOW_ERROR {
+                folded = Array(repeating: 0, count: Int(foldedLength) + 8)
+                continue
+            }
+            guard cicu_is_failure(status) == 0 else { throw ICUFailure("unorm2_normalize", status) }
+            break
+        }
+
+        status = U_ZERO_ERROR
+        if utf8.count < Int(foldedLength) * 3 + 4 { utf8 = Array(repeating: 0, count: Int(foldedLength) * 3 + 4) }
+        var utf8Length: Int32 = 0
+        folded.withUnsafeBufferPointer { src in
+            utf8.withUnsafeMutableBufferPointer { dest in
+                dest.baseAddress!.withMemoryRebound(to: CChar.self, capacity: dest.count) { d in
+                    _ = cicu_u_strToUTF8(d, Int32(dest.count), &utf8Length, src.baseAddress, foldedLength, &status)
+                }
+            }
+        }
+        guard cicu_is_failure(status) == 0 else { throw ICUFailure("u_strToUTF8", status) }
+        output.append(contentsOf: utf8[0..<Int(utf8Length)])
+    }
+}

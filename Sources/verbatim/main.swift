@@ -1,0 +1,3 @@
+import VerbatimCLI
+
+VerbatimCommand.main()
