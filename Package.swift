@@ -30,6 +30,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System libraries (installed by `make setup`).
@@ -57,20 +58,28 @@ let package = Package(
         // Stage plugins.
         plugin("ICUTokenizer", dependencies: ["VerbatimICU"]),
         plugin("SnowballStemmer", dependencies: ["VerbatimSnowball"]),
-        plugin("Codebook"),
+        plugin("Codebook", dependencies: ["VerbatimSnowball", .product(name: "Yams", package: "Yams")]),
         plugin("LexiconSentiment"),
+        plugin("ExecStage"),
+        plugin("NonAnswer"),
 
         // The registry of built-in stages: one line per plugin.
         .target(
             name: "VerbatimStages",
-            dependencies: ["VerbatimCore", "ICUTokenizer", "SnowballStemmer", "Codebook", "LexiconSentiment"],
+            dependencies: ["VerbatimCore", "ICUTokenizer", "SnowballStemmer", "Codebook", "LexiconSentiment", "ExecStage", "NonAnswer"],
+            swiftSettings: strict),
+
+        // Report and export writers (HTML, Markdown, CSV, XLSX, REFI-QDA) and the XLSX reader.
+        .target(
+            name: "VerbatimReports",
+            dependencies: ["VerbatimCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict),
 
         // The CLI: commands live in a library so tests can drive them and check their help.
         .target(
             name: "VerbatimCLI",
             dependencies: [
-                "VerbatimCore", "VerbatimStages",
+                "VerbatimCore", "VerbatimStages", "VerbatimReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -85,9 +94,13 @@ let package = Package(
             name: "PluginsTests",
             dependencies: [
                 "VerbatimTestSupport", "VerbatimCore", "VerbatimStages",
-                "ICUTokenizer", "SnowballStemmer", "Codebook", "LexiconSentiment",
+                "ICUTokenizer", "SnowballStemmer", "Codebook", "LexiconSentiment", "ExecStage", "NonAnswer",
             ],
             path: "Tests/PluginsTests",
+            exclude: ["Fixtures"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "VerbatimReportsTests", dependencies: ["VerbatimReports", "VerbatimCore", "VerbatimTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "VerbatimCLITests", dependencies: ["VerbatimCLI", "VerbatimTestSupport"],

@@ -3,9 +3,10 @@ import VerbatimICU
 
 /// Word and sentence boundaries from the system ICU (UAX #29 rules), with NFKC case folding.
 ///
-/// Tokens are byte ranges of the text; white space is dropped, punctuation, symbols and emoji are
-/// kept as `.punctuation` tokens (sentiment reads "!" and emoji). Normalised forms are NFKC_Casefold,
-/// with the typographic apostrophe (U+2019) mapped to "'" so "don’t" and "don't" match alike.
+/// Tokens are byte ranges of the text; white space and invisible characters are dropped,
+/// punctuation, symbols and emoji are kept as `.punctuation` tokens (sentiment reads "!" and emoji).
+/// Normalised forms are NFKC_Casefold, with the typographic apostrophe (U+2019) mapped to "'" so
+/// "don’t" and "don't" match alike. Sentences use ICU's standard abbreviation exceptions.
 public struct ICUTokenizerStage: Stage {
     public static let descriptor = StageDescriptor(
         name: "icu-tokenizer",
@@ -25,13 +26,20 @@ public struct ICUTokenizerStage: Stage {
         locale = options.string("locale") ?? "en"
         keepPunctuation = options.boolean("punctuation") ?? true
         // Fail at build time, not on the first response, if ICU cannot open the iterators.
-        do { _ = try ICUSegmenter(locale: locale) } catch {
+        do { _ = try ICUSegmenter(locale: Self.breakLocale(locale)) } catch {
             throw options.invalid("locale", "ICU cannot open break iterators for '\(locale)': \(error)")
         }
     }
 
     public func makeProcessor() throws -> any StageProcessor {
-        try Processor(locale: locale, keepPunctuation: keepPunctuation)
+        try Processor(locale: Self.breakLocale(locale), keepPunctuation: keepPunctuation)
+    }
+
+    /// The locale given to ICU's break iterators. Plain UAX #29 sentence rules end a sentence at
+    /// "Mr. Smith", so ICU's standard abbreviation exceptions for the locale ("Mr.", "Mrs.", "Prof.",
+    /// ...) are switched on (`@ss=standard`); a locale that names its own keywords is used as given.
+    static func breakLocale(_ locale: String) -> String {
+        locale.contains("@") ? locale : locale + "@ss=standard"
     }
 
     final class Processor: StageProcessor {
@@ -77,6 +85,9 @@ public struct ICUTokenizerStage: Stage {
                     while sentence + 1 < sentences.count, sentences[sentence].end <= start { sentence += 1 }
                     let normalizedStart = Int32(pool.count)
                     try Self.normalize(bytes, into: &pool, folder: folder)
+                    // Invisible characters (a byte-order mark, a zero-width space) fold to nothing:
+                    // an empty token would only confuse later stages.
+                    if pool.count == Int(normalizedStart) { continue }
                     tokens.append(Token(start: start, end: end, kind: kind, normalizedStart: normalizedStart,
                                         normalizedEnd: Int32(pool.count), sentence: Int32(sentence)))
                 }

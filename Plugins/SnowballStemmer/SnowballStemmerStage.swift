@@ -1,45 +1,64 @@
 import VerbatimCore
 import VerbatimSnowball
 
-/// Snowball stems of word tokens, from the system libstemmer (Debian `libstemmer-dev`).
+/// Snowball stems of word tokens.
 ///
-/// Numbers, punctuation and ideographs keep their normalised form as their stem. Each worker keeps
-/// a cache of recent stems, because survey vocabularies are small and the same words recur.
+/// English uses the native stemmer (the current Snowball English algorithm, which Debian's
+/// libstemmer 2.2.0 predates); every other language uses the system libstemmer (Debian
+/// `libstemmer-dev`). Numbers, punctuation and ideographs keep their normalised form as their stem.
+/// With libstemmer each worker keeps a cache of recent stems, because survey vocabularies are small
+/// and the same words recur.
 public struct SnowballStemmerStage: Stage {
     public static let descriptor = StageDescriptor(
         name: "snowball-stemmer",
         version: 1,
-        summary: "Snowball stemming of word tokens (libstemmer)",
+        summary: "Snowball stemming of word tokens (native English, libstemmer for other languages)",
         options: [
             OptionSpec("language", .string, default: .string("english"),
-                       help: "a libstemmer language: " + SnowballStemmer.languages.joined(separator: ", ")),
+                       help: "a Snowball language: " + WordStemmer.languages.joined(separator: ", ")),
             OptionSpec("cache", .integer(0...10_000_000), default: .integer(50_000),
-                       help: "stems remembered per worker (0 turns the cache off)"),
+                       help: "libstemmer stems remembered per worker (0 turns the cache off; "
+                           + "the native stemmer is faster than a lookup and needs none)"),
+            OptionSpec("implementation", .choice(StemmerImplementation.allCases.map(\.rawValue)),
+                       default: .string(StemmerImplementation.auto.rawValue),
+                       help: "auto: native for english, libstemmer for every other language; "
+                           + "native: the built-in current Snowball English stemmer (english only); "
+                           + "libstemmer: the system libstemmer 2.2.0"),
         ],
         requires: [.tokens],
         assigns: [.stems])
 
     public let language: String
     public let cacheSize: Int
+    public let implementation: StemmerImplementation
+    /// What `implementation` resolved to for `language`: `.native` or `.libstemmer`.
+    public let resolvedImplementation: StemmerImplementation
 
     public init(options: StageOptions, context: StageContext) throws {
         language = options.string("language") ?? "english"
         cacheSize = options.integer("cache") ?? 50_000
-        guard SnowballStemmer(language: language) != nil else {
-            throw options.invalid("language", "libstemmer has no stemmer for '\(language)'; choose one of: "
-                                  + SnowballStemmer.languages.joined(separator: ", "))
+        implementation = options.string("implementation").flatMap(StemmerImplementation.init(rawValue:)) ?? .auto
+        do {
+            resolvedImplementation = try WordStemmer(language: language, implementation: implementation).implementation
+        } catch {
+            // A native request for another language is the implementation's fault, anything else the language's.
+            let option = implementation == .native && !WordStemmer.nativeLanguages.contains(language) ? "implementation" : "language"
+            throw options.invalid(option, "\(error)")
         }
     }
 
     public func makeProcessor() throws -> any StageProcessor {
-        Processor(stemmer: SnowballStemmer(language: language)!, cacheSize: cacheSize)
+        let stemmer = try WordStemmer(language: language, implementation: implementation)
+        // The native stemmer works in place in the output buffer and is cheaper than a cache lookup,
+        // which copies the word to hash it, so the cache only serves libstemmer.
+        return Processor(stemmer: stemmer, cacheSize: stemmer.implementation == .native ? 0 : cacheSize)
     }
 
     final class Processor: StageProcessor {
-        let stemmer: SnowballStemmer
+        let stemmer: WordStemmer
         let cache: StemCache
 
-        init(stemmer: SnowballStemmer, cacheSize: Int) {
+        init(stemmer: WordStemmer, cacheSize: Int) {
             self.stemmer = stemmer
             cache = StemCache(capacity: cacheSize)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import VerbatimCore
+import VerbatimReports
 
 /// `verbatim run`: the main job.
 struct RunCommand: ParsableCommand {
@@ -11,7 +12,11 @@ struct RunCommand: ParsableCommand {
               coded.jsonl  one object per response, in input order: id, question, themes, evidence
                            (theme -> [{start, end, text, rule}], offsets in Unicode scalars), sentiment
               counts.csv   per theme and question: responses coded, share of answers, sentiment split
+                           (with --by FIELD, a group column and rows per value of that metadata field)
+              counts.json  the same counts, nested, plus the theme co-occurrence matrix
+              cooccurrence.csv  theme x theme: responses coded with both
               quotes.md    per theme, the best quotes with the evidence in bold
+              report.html  a self-contained page: bar charts by question, sentiment, quote cards, search
               problems.txt every malformed record or failed response (only when there were any)
             With --out -, coded JSON Lines go to standard output and nothing else is written (filter mode).
             """)
@@ -28,6 +33,12 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print no summary table and no progress.")
     var quiet = false
 
+    @Flag(help: "Include each response's text in coded.jsonl (after any redaction stage rewrote it).")
+    var withText = false
+
+    @Option(help: ArgumentHelp("Break the counts down by this metadata field, e.g. grade or department.", valueName: "field"))
+    var by: String?
+
     func validate() throws {
         if quotesPerTheme < 0 { throw ValidationError("--quotes-per-theme must be 0 or more") }
     }
@@ -41,33 +52,38 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    private func execute() throws {
+    func execute() throws {
         // Build and check the whole pipeline before reading any input.
         let pipeline = try pipelineOptions.build()
         let session = RunSession(input: input, pipelineOptions: pipelineOptions, quiet: quiet || out == "-")
 
         if out == "-" {
             let sink = StandardOutputSink()
-            _ = try session.run(pipeline: pipeline, sinks: [sink])
+            _ = try session.run(pipeline: pipeline, sinks: [sink], includeText: withText)
             sink.flush()
             return
         }
 
         try FileIO.makeDirectory(out)
         let coded = try CodedFileSink(path: out + "/coded.jsonl")
-        let counts = ThemeCounts(themes: pipeline.themes)
+        let counts = ThemeCounts(themes: pipeline.themes, breakdownField: by)
         let quotes = QuoteCollector()
         let result: RunSession.Result
         do {
-            result = try session.run(pipeline: pipeline, sinks: [coded, counts, quotes])
+            result = try session.run(pipeline: pipeline, sinks: [coded, counts, quotes], includeText: withText)
         } catch {
             coded.abort()
             throw error
         }
         try coded.commit()
         try FileIO.writeAtomically(counts.csv(), to: out + "/counts.csv")
+        try FileIO.writeAtomically(counts.json(), to: out + "/counts.json")
+        try FileIO.writeAtomically(counts.cooccurrenceCSV(), to: out + "/cooccurrence.csv")
         try FileIO.writeAtomically(quotes.markdown(themes: counts.themes, counts: counts, perTheme: quotesPerTheme),
                                    to: out + "/quotes.md")
+        let report = ReportContent(title: ExportCommand.defaultTitle(input: input.inputPath), counts: counts, quotes: quotes,
+                                   selection: QuoteSelection(perTheme: quotesPerTheme))
+        try FileIO.writeAtomically(HTMLReportWriter.render(report), to: out + "/report.html")
         let problemsPath = out + "/problems.txt"
         if !result.problems.isEmpty {
             try FileIO.writeAtomically(result.problems.map { "\($0)\n" }.joined(), to: problemsPath)
@@ -76,7 +92,8 @@ struct RunCommand: ParsableCommand {
         }
         if !quiet {
             Console.out(counts.summaryTable())
-            Console.out("\nWrote \(out)/coded.jsonl, counts.csv and quotes.md (\(result.summary.coded) responses).\n")
+            Console.out("\nWrote \(out)/coded.jsonl, counts.csv, counts.json, cooccurrence.csv, quotes.md and report.html"
+                        + " (\(result.summary.coded) responses).\n")
         }
     }
 }

@@ -1,4 +1,5 @@
 import VerbatimCore
+import VerbatimReports
 
 /// Runs an input through a pipeline into sinks, reporting each malformed record or failed response on
 /// standard error as it happens (the first `shownProblems` in full, then a count).
@@ -15,7 +16,7 @@ struct RunSession {
     }
 
     func run(pipeline: Pipeline, sinks: [any DocumentSink], includeText: Bool = false) throws -> Result {
-        let reader = try ResponseReader(path: input.inputPath, options: input.options)
+        let next = try Self.openInput(path: input.inputPath, options: input.options)
         let runner = try PipelineRunner(
             pipeline: pipeline,
             options: .init(threads: pipelineOptions.threads ?? ProcessEnvironment.coreCount,
@@ -23,7 +24,7 @@ struct RunSession {
         var problems: [VerbatimError] = []
         let progress = ProgressReporter(enabled: !quiet && Console.stderrIsTerminal)
         let summary = try runner.run(
-            next: { try reader.next() },
+            next: next,
             sinks: sinks,
             problem: { error in
                 if problems.count < shownProblems {
@@ -39,6 +40,19 @@ struct RunSession {
             Console.err("… and \(summary.malformed + summary.failed - shownProblems) more problems (all listed in problems.txt)\n")
         }
         return Result(pipeline: pipeline, summary: summary, problems: problems)
+    }
+}
+
+extension RunSession {
+    /// The reader for `path`: `.xlsx` workbooks (unless `--format` says otherwise) go to the XLSX reader,
+    /// everything else to `ResponseReader`.
+    static func openInput(path: String, options: InputOptions) throws -> () throws -> InputItem? {
+        if options.format == nil, FileIO.fileExtension(of: path) == "xlsx" {
+            let reader = try XLSXResponseReader(path: path, options: options)
+            return { try reader.next() }
+        }
+        let reader = try ResponseReader(path: path, options: options)
+        return { try reader.next() }
     }
 }
 

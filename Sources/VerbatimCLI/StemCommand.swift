@@ -1,4 +1,5 @@
 import ArgumentParser
+import SnowballStemmer
 import VerbatimCore
 import VerbatimSnowball
 
@@ -6,31 +7,36 @@ import VerbatimSnowball
 struct StemCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stem",
-        abstract: "Stem words read one per line from standard input (like Snowball's stemwords).")
+        abstract: "Stem words read one per line from standard input (like Snowball's stemwords).",
+        discussion: """
+            English uses the built-in stemmer, which follows the current Snowball English algorithm; \
+            other languages use the system libstemmer (2.2.0). Words are stemmed as given: pass them \
+            in lower case.
+            """)
 
-    @Option(help: "The libstemmer language.")
+    @Option(help: "The Snowball language (english, french, german, ...).")
     var language: String = "english"
 
+    @Option(help: "auto (native for english, libstemmer otherwise), native (english only) or libstemmer.")
+    var implementation: String = StemmerImplementation.auto.rawValue
+
     func validate() throws {
-        guard SnowballStemmer(language: language) != nil else {
-            throw ValidationError("no stemmer for '\(language)'; available: \(SnowballStemmer.languages.joined(separator: ", "))")
+        _ = try makeStemmer()
+    }
+
+    private func makeStemmer() throws -> WordStemmer {
+        guard let choice = StemmerImplementation(rawValue: implementation) else {
+            throw ValidationError("unknown implementation '\(implementation)'; choose one of: "
+                                  + StemmerImplementation.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        do {
+            return try WordStemmer(language: language, implementation: choice)
+        } catch {
+            throw ValidationError("\(error)")
         }
     }
 
     func run() throws {
-        let stemmer = SnowballStemmer(language: language)!
-        let reader = try ByteStreamReader(path: "-")
-        var output: [UInt8] = []
-        output.reserveCapacity(1 << 16)
-        while try reader.nextLine({ word in
-            stemmer.stem(word, appendingTo: &output)
-            output.append(0x0A)
-        }) {
-            if output.count > 1 << 16 {
-                output.withUnsafeBufferPointer { Console.out(bytes: $0) }
-                output.removeAll(keepingCapacity: true)
-            }
-        }
-        output.withUnsafeBufferPointer { Console.out(bytes: $0) }
+        try StemLines.run(ByteStreamReader(path: "-"), stemmer: makeStemmer()) { Console.out(bytes: $0) }
     }
 }

@@ -71,7 +71,7 @@ public struct JSONParser {
 
     private mutating func object() throws(Failure) -> JSONValue {
         depth += 1
-        guard depth < Self.maxDepth else { throw fail("nesting deeper than \(Self.maxDepth)") }
+        guard depth <= Self.maxDepth else { throw fail("nesting deeper than \(Self.maxDepth)") }
         defer { depth -= 1 }
         i += 1
         var members: [(key: String, value: JSONValue)] = []
@@ -96,7 +96,7 @@ public struct JSONParser {
 
     private mutating func array() throws(Failure) -> JSONValue {
         depth += 1
-        guard depth < Self.maxDepth else { throw fail("nesting deeper than \(Self.maxDepth)") }
+        guard depth <= Self.maxDepth else { throw fail("nesting deeper than \(Self.maxDepth)") }
         defer { depth -= 1 }
         i += 1
         var items: [JSONValue] = []
@@ -132,9 +132,10 @@ public struct JSONParser {
             guard digits(&self) > 0 else { throw fail("invalid number: digits expected in exponent") }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-        if let d = Double(text), d.isFinite, String(d) == text || Double(Int(exactly: d) ?? 0) == d && text == String(Int(d)) {
-            return .number(d)
-        }
+        // Plain integers become numbers. Anything else (fractions, exponents, leading zeros, integers a
+        // Double cannot hold) keeps its source text: JSONWriter writes numbers with at most 4 decimals
+        // (for scores), which would corrupt ids and metadata passed through from the input.
+        if let d = Double(text), d.isFinite, let n = Int(exactly: d), String(n) == text { return .number(d) }
         return .numberText(text)
     }
 

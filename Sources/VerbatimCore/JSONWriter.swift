@@ -74,22 +74,44 @@ public struct JSONWriter {
     /// Numbers: integers without a fraction, others with up to 4 decimals (scores), no exponent.
     public static func format(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
-        if d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
+        // Beyond 1e15 a Double has no useful decimals, and past Int's range `Int(d)` would trap:
+        // write its shortest digits in plain notation instead.
+        if abs(d) >= 1e15 { return plainNotation(String(d)) }
+        if d == d.rounded() { return String(Int(d)) }
         let scaled = (d * 10000).rounded() / 10000
         if scaled == scaled.rounded() { return String(Int(scaled)) }
-        var s = String(scaled)
-        if s.contains("e") {
-            // Tiny or huge values: fixed notation with 4 decimals.
-            let sign = scaled < 0 ? "-" : ""
-            let a = abs(scaled)
-            let whole = Int(a)
-            let frac = Int(((a - Double(whole)) * 10000).rounded())
-            var f = String(frac)
-            while f.count < 4 { f = "0" + f }
-            while f.hasSuffix("0") { f.removeLast() }
-            s = sign + String(whole) + (f.isEmpty ? "" : "." + f)
+        return plainNotation(String(scaled))
+    }
+
+    /// Rewrites Swift's shortest decimal form ("1.5e+20", "-2.5e-05", "0.25", "12.0") without an
+    /// exponent and without a ".0" tail.
+    static func plainNotation(_ s: String) -> String {
+        var text = Substring(s)
+        var sign = ""
+        if text.first == "-" {
+            sign = "-"
+            text = text.dropFirst()
         }
-        return s
+        var exponent = 0
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            exponent = Int(text[text.index(after: e)...]) ?? 0
+            text = text[..<e]
+        }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        var digits = String(parts[0]) + (parts.count > 1 ? String(parts[1]) : "")
+        var point = parts[0].count + exponent
+        if point <= 0 {
+            digits = String(repeating: "0", count: 1 - point) + digits
+            point = 1
+        } else if point > digits.count {
+            digits += String(repeating: "0", count: point - digits.count)
+        }
+        var whole = String(digits.prefix(point))
+        var fraction = String(digits.dropFirst(point))
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        while whole.count > 1, whole.hasPrefix("0") { whole.removeFirst() }
+        if whole == "0", fraction.isEmpty { return "0" }
+        return sign + whole + (fraction.isEmpty ? "" : "." + fraction)
     }
 
     public static func appendString(_ s: String, to out: inout [UInt8]) {
@@ -99,7 +121,8 @@ public struct JSONWriter {
 
     public static func appendString(utf8 s: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        // Lower-case hex digit of a nibble, without a lookup table allocated per call.
+        func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
         for b in s {
             switch b {
             case UInt8(ascii: "\""): out.append(0x5C); out.append(b)
@@ -108,7 +131,8 @@ public struct JSONWriter {
             case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
             case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
             case 0..<0x20, 0x7F:
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+                out.append(0x5C); out.append(UInt8(ascii: "u")); out.append(0x30); out.append(0x30)
+                out.append(hex(b >> 4)); out.append(hex(b & 0xF))
             default: out.append(b)
             }
         }

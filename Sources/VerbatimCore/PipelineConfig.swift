@@ -116,7 +116,7 @@ public struct PipelineConfig: Sendable {
             guard var found = stage else {
                 throw file.error(item, "a stage entry without 'stage'", hint: "write `- stage: NAME`")
             }
-            found.options = options
+            found.options += options
             result.append(found)
         }
         return result
@@ -124,8 +124,14 @@ public struct PipelineConfig: Sendable {
 
     private static func entry(named text: String, node: Node, file: YAMLFile) throws(VerbatimError) -> StageEntry {
         var name = text.trimmingSpaces
+        if name.hasPrefix("exec:") {
+            // Short form of a process stage: `exec: python3 my_stage.py`.
+            let command = String(name.dropFirst(5)).trimmingSpaces
+            guard !command.isEmpty else { throw file.error(node, "'exec:' needs a command", hint: "write `exec: python3 my_stage.py`") }
+            return StageEntry(name: "exec", options: [("command", .scalar(command), file.location(node))], location: file.location(node))
+        }
         var pinned: Int?
-        if let at = name.lastIndex(of: "@"), !name.hasPrefix("exec:") {
+        if let at = name.lastIndex(of: "@") {
             let v = name[name.index(after: at)...]
             guard let n = Int(v) else { throw file.error(node, "invalid version pin '\(text)'", hint: "write NAME@VERSION, e.g. codebook@1") }
             pinned = n

@@ -48,6 +48,11 @@ public final class PipelineRunner {
 
     /// Streams every item of `next` through the pipeline into `sinks`.
     ///
+    /// Rounds of `threads × batchSize` items flow through three steps that overlap: while the workers
+    /// process round k, this thread hands round k−1 to the sinks and reads round k+1. Memory is bounded
+    /// by three rounds. Problems and documents reach their callbacks in input order, so the output does
+    /// not depend on the thread count.
+    ///
     /// - Parameters:
     ///   - next: the input; returns nil at its end.
     ///   - problem: called for each malformed record or failed response (in input order); the run goes on
@@ -60,51 +65,92 @@ public final class PipelineRunner {
         progress: (RunSummary) -> Void = { _ in }
     ) throws -> RunSummary {
         var summary = RunSummary()
-        let roundSize = options.threads * options.batchSize
-        var exhausted = false
-        while !exhausted {
-            var documents: [Document] = []
-            documents.reserveCapacity(roundSize)
-            while documents.count < roundSize {
-                guard let item = try next() else {
-                    exhausted = true
-                    break
-                }
-                switch item {
-                case let .response(r):
-                    summary.read += 1
-                    summary.bytes += r.text.utf8.count
-                    documents.append(Document(r))
-                case let .malformed(e):
-                    summary.malformed += 1
-                    if options.strict { throw e }
-                    problem(e)
-                }
+        var inFlight: InFlight?
+        // Never leave workers running on a round when an error unwinds this call.
+        defer { inFlight?.group.wait() }
+        while true {
+            let round = try readRound(next, summary: &summary)
+            let finished = inFlight.map { flight -> (Round, [ChunkResult]) in
+                flight.group.wait()
+                return (flight.round, flight.results.values)
             }
-            if documents.isEmpty { continue }
-            let results = process(documents)
-            for chunk in results {
-                var failureIndex = 0
-                for (k, document) in chunk.documents.enumerated() {
-                    if failureIndex < chunk.failures.count, chunk.failures[failureIndex].index == k {
-                        let e = chunk.failures[failureIndex].error
-                        failureIndex += 1
-                        summary.failed += 1
-                        if options.strict { throw e }
-                        problem(e)
-                        continue
-                    }
-                    let range = chunk.ranges[k]
-                    try chunk.encoded.withUnsafeBufferPointer { buffer in
-                        let line = UnsafeBufferPointer(rebasing: buffer[range])
-                        for sink in sinks { try sink.consume(document, encoded: line) }
-                    }
-                    summary.coded += 1
-                }
+            inFlight = round.documents.isEmpty && round.malformed.isEmpty ? nil : start(round)
+            if let (done, results) = finished {
+                try consume(done, results, sinks: sinks, summary: &summary, problem: problem)
+                progress(summary)
             }
-            progress(summary)
+            if inFlight == nil { break }
         }
         return summary
+    }
+
+    /// One round of input: the documents, and the malformed records with the position they had.
+    struct Round {
+        var documents: [Document] = []
+        /// (number of documents read before it, error), in input order.
+        var malformed: [(before: Int, error: VerbatimError)] = []
+    }
+
+    private struct InFlight {
+        var round: Round
+        var group: DispatchGroup
+        var results: ResultSlots<ChunkResult>
+    }
+
+    private func readRound(_ next: () throws -> InputItem?, summary: inout RunSummary) throws -> Round {
+        var round = Round()
+        let roundSize = options.threads * options.batchSize
+        round.documents.reserveCapacity(roundSize)
+        while round.documents.count < roundSize, let item = try next() {
+            switch item {
+            case let .response(r):
+                summary.read += 1
+                summary.bytes += r.text.utf8.count
+                round.documents.append(Document(r))
+            case let .malformed(e):
+                if options.strict { throw e }
+                round.malformed.append((round.documents.count, e))
+            }
+        }
+        return round
+    }
+
+    private func consume(
+        _ round: Round, _ results: [ChunkResult], sinks: [any DocumentSink], summary: inout RunSummary,
+        problem: (VerbatimError) -> Void
+    ) throws {
+        var malformed = round.malformed[...]
+        var position = 0
+        func reportMalformed(upTo count: Int, _ summary: inout RunSummary) {
+            while let first = malformed.first, first.before <= count {
+                summary.malformed += 1
+                problem(first.error)
+                malformed = malformed.dropFirst()
+            }
+        }
+        for chunk in results {
+            var failureIndex = 0
+            for (k, document) in chunk.documents.enumerated() {
+                reportMalformed(upTo: position, &summary)
+                position += 1
+                if failureIndex < chunk.failures.count, chunk.failures[failureIndex].index == k {
+                    let e = chunk.failures[failureIndex].error
+                    failureIndex += 1
+                    summary.failed += 1
+                    if options.strict { throw e }
+                    if case .stageAborted = e { throw e }
+                    problem(e)
+                    continue
+                }
+                let range = chunk.ranges[k]
+                try chunk.encoded.withUnsafeBufferPointer { buffer in
+                    let line = UnsafeBufferPointer(rebasing: buffer[range])
+                    for sink in sinks { try sink.consume(document, encoded: line) }
+                }
+                summary.coded += 1
+            }
+        }
+        reportMalformed(upTo: Int.max, &summary)
     }
 
     private struct ChunkResult {
@@ -114,37 +160,36 @@ public final class PipelineRunner {
         var ranges: [Range<Int>] = []
     }
 
-    /// Splits `documents` into one contiguous chunk per worker and processes the chunks in parallel.
-    private func process(_ documents: [Document]) -> [ChunkResult] {
-        let threads = min(options.threads, documents.count)
-        let per = (documents.count + threads - 1) / threads
+    /// Splits the round into one contiguous chunk per worker and starts them on the global queue.
+    private func start(_ round: Round) -> InFlight {
+        let documents = round.documents
+        let threads = max(1, min(options.threads, documents.count))
+        let per = (documents.count + threads - 1) / max(1, threads)
         let results = ResultSlots<ChunkResult>(count: threads)
         let input = UncheckedSendable(documents)
         let workers = UncheckedSendable(self.workers)
         let includeText = options.includeText
-        let work: @Sendable (Int) -> Void = { t in
-            let lower = t * per
-            let upper = min(documents.count, lower + per)
-            var chunk = ChunkResult()
-            guard lower < upper else { results.set(t, chunk); return }
-            chunk.documents = Array(input.value[lower..<upper])
-            chunk.failures = workers.value[t].process(batch: &chunk.documents)
-            var writer = JSONWriter(reservingCapacity: 512 * chunk.documents.count)
-            var failed = Set(chunk.failures.map(\.index))
-            for (k, d) in chunk.documents.enumerated() {
-                let start = writer.bytes.count
-                if failed.remove(k) == nil { CodedRecord.encode(d, into: &writer, includeText: includeText) }
-                chunk.ranges.append(start..<writer.bytes.count)
+        let group = DispatchGroup()
+        for t in 0..<threads {
+            DispatchQueue.global().async(group: group) {
+                let lower = t * per
+                let upper = min(input.value.count, lower + per)
+                var chunk = ChunkResult()
+                guard lower < upper else { results.set(t, chunk); return }
+                chunk.documents = Array(input.value[lower..<upper])
+                chunk.failures = workers.value[t].process(batch: &chunk.documents)
+                var writer = JSONWriter(reservingCapacity: 512 * chunk.documents.count)
+                var failed = Set(chunk.failures.map(\.index))
+                for (k, d) in chunk.documents.enumerated() {
+                    let start = writer.bytes.count
+                    if failed.remove(k) == nil { CodedRecord.encode(d, into: &writer, includeText: includeText) }
+                    chunk.ranges.append(start..<writer.bytes.count)
+                }
+                chunk.encoded = writer.bytes
+                results.set(t, chunk)
             }
-            chunk.encoded = writer.bytes
-            results.set(t, chunk)
         }
-        if threads == 1 {
-            work(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: threads, execute: work)
-        }
-        return results.values
+        return InFlight(round: round, group: group, results: results)
     }
 }
 

@@ -108,7 +108,7 @@ public final class ResponseReader {
             case "id":
                 guard let s = m.value.scalarText, !s.isEmpty else {
                     return .malformed(.malformedRecord(message: "\"id\" must be a non-empty string or number",
-                                                       at: location(ofKey: "id", in: raw)))
+                                                       at: location(ofKey: "id", in: line)))
                 }
                 id = s
             case "text":
@@ -117,7 +117,7 @@ public final class ResponseReader {
                 case .null: text = ""
                 default:
                     return .malformed(.malformedRecord(message: "\"text\" must be a string",
-                                                       at: location(ofKey: "text", in: raw)))
+                                                       at: location(ofKey: "text", in: line)))
                 }
             case "question":
                 question = m.value.scalarText.flatMap { $0.isEmpty ? nil : $0 }
@@ -133,13 +133,19 @@ public final class ResponseReader {
                                   source: SourceLocation(file: displayPath, line: lineNumber)))
     }
 
+    /// Where `"key":` is written in the line (after any byte-order mark), for messages about its value.
     private func location(ofKey key: String, in line: UnsafeBufferPointer<UInt8>) -> SourceLocation {
         let needle = Array("\"\(key)\"".utf8)
         var offset = 0
         if line.count >= needle.count {
             for i in 0...(line.count - needle.count) where line[i..<(i + needle.count)].elementsEqual(needle) {
-                offset = i
-                break
+                // A key is followed by a colon; the same text as a string value is not.
+                var j = i + needle.count
+                while j < line.count, line[j] == 0x20 || line[j] == 0x09 { j += 1 }
+                if j < line.count, line[j] == UInt8(ascii: ":") {
+                    offset = i
+                    break
+                }
             }
         }
         return SourceLocation(file: displayPath, line: lineNumber, column: Self.column(of: offset, in: line))

@@ -9,6 +9,8 @@ public struct OptionSpec: Sendable {
         case boolean
         case stringList
         case choice([String])
+        /// Any YAML value, passed on as JSON (e.g. settings for a process stage).
+        case json
 
         public var description: String {
             switch self {
@@ -19,6 +21,7 @@ public struct OptionSpec: Sendable {
             case .boolean: return "boolean"
             case .stringList: return "list of strings"
             case let .choice(c): return "one of " + c.joined(separator: "|")
+            case .json: return "any value"
             }
         }
     }
@@ -46,6 +49,7 @@ public enum OptionValue: Sendable, Equatable, CustomStringConvertible {
     case number(Double)
     case boolean(Bool)
     case list([String])
+    case json(JSONValue)
 
     public var description: String {
         switch self {
@@ -54,6 +58,10 @@ public enum OptionValue: Sendable, Equatable, CustomStringConvertible {
         case let .number(d): return JSONWriter.format(d)
         case let .boolean(b): return b ? "true" : "false"
         case let .list(l): return "[" + l.joined(separator: ", ") + "]"
+        case let .json(j):
+            var w = JSONWriter()
+            w.value(j)
+            return String(decoding: w.bytes, as: UTF8.self)
         }
     }
 }
@@ -97,6 +105,10 @@ public struct StageOptions: Sendable {
         if case let .boolean(b)? = values[name] { return b }
         return nil
     }
+    public func json(_ name: String) -> JSONValue? {
+        if case let .json(j)? = values[name] { return j }
+        return nil
+    }
     public func list(_ name: String) -> [String]? {
         if case let .list(l)? = values[name] { return l }
         return nil
@@ -135,6 +147,8 @@ public struct StageOptions: Sendable {
     private static func convert(_ raw: RawOption, spec: OptionSpec, stage: String, at: SourceLocation?) throws(VerbatimError) -> OptionValue {
         func bad(_ message: String) -> VerbatimError { .invalidOption(stage: stage, option: spec.name, message: message, at: at) }
         switch (spec.kind, raw) {
+        case (.json, _):
+            return .json(raw.json)
         case (.string, .scalar(let s)), (.path, .scalar(let s)):
             if case .path = spec.kind, s.isEmpty { throw bad("expected a file path, got an empty string") }
             return .string(s)
@@ -173,5 +187,26 @@ public struct StageOptions: Sendable {
 public enum RawOption: Sendable, Equatable {
     case scalar(String)
     case list([String])
-    case mapping
+    /// A mapping, or a list that holds more than plain values.
+    case mapping(JSONValue)
+
+    /// The value as JSON: scalars that read as numbers or booleans become those.
+    public var json: JSONValue {
+        switch self {
+        case let .scalar(s): return RawOption.typedScalar(s)
+        case let .list(l): return .array(l.map(RawOption.typedScalar))
+        case let .mapping(j): return j
+        }
+    }
+
+    static func typedScalar(_ s: String) -> JSONValue {
+        switch s {
+        case "true": return .bool(true)
+        case "false": return .bool(false)
+        case "null", "~": return .null
+        default:
+            if let d = Double(s), d.isFinite, s.first.map({ $0.isNumber || $0 == "-" }) == true { return .number(d) }
+            return .string(s)
+        }
+    }
 }

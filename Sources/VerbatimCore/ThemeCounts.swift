@@ -1,6 +1,10 @@
 /// Counts of coded responses per theme and question, with the sentiment split, accumulated as
 /// documents stream past. Parent themes are rolled up: a response counts once for a parent when it
 /// has the parent or any of its descendants.
+///
+/// Also kept, in the same pass: a theme × theme co-occurrence table (responses coded with both,
+/// roll-ups included, so the diagonal is each theme's own count) and, when `breakdownField` is set
+/// (`--by grade`), the same cells split by the value of that metadata field.
 public final class ThemeCounts: DocumentSink {
     public struct Cell: Sendable, Equatable {
         public var responses = 0
@@ -34,18 +38,31 @@ public final class ThemeCounts: DocumentSink {
 
     /// The label used for responses without a question.
     public static let noQuestion = "(none)"
-    /// The label of the all-questions rows.
+    /// The label of the all-questions rows (and of the all-groups rows of a breakdown).
     public static let allQuestions = "ALL"
+    /// The group of responses whose breakdown field is missing or empty.
+    public static let noValue = "(none)"
 
     public private(set) var themes: [ThemeInfo]
     /// Answers per question.
     public private(set) var answers: [String: Int] = [:]
     /// theme → question → cell.
     public private(set) var cells: [String: [String: Cell]] = [:]
+    /// The metadata field of the breakdown, if any.
+    public let breakdownField: String?
+    /// question → group → answers (only with a breakdown field).
+    public private(set) var groupAnswers: [String: [String: Int]] = [:]
+    /// theme → question → group → cell (only with a breakdown field).
+    public private(set) var groupCells: [String: [String: [String: Cell]]] = [:]
+    /// theme → theme → responses coded with both.
+    public private(set) var pairs: [String: [String: Int]] = [:]
     private var ancestors: [String: [String]] = [:]
+    private var declared: Set<String> = []
 
-    public init(themes: [ThemeInfo]) {
+    public init(themes: [ThemeInfo], breakdownField: String? = nil) {
         self.themes = themes
+        self.breakdownField = breakdownField.flatMap { $0.isEmpty ? nil : $0 }
+        declared = Set(themes.map(\.id))
         let parents = Dictionary(themes.map { ($0.id, $0.parent) }, uniquingKeysWith: { a, _ in a })
         for t in themes {
             var chain: [String] = []
@@ -61,62 +78,229 @@ public final class ThemeCounts: DocumentSink {
 
     public func consume(_ document: Document, encoded: UnsafeBufferPointer<UInt8>) throws { add(document) }
 
+    /// The breakdown group of a response: its value of `breakdownField`, or `noValue`.
+    public func group(of response: Response) -> String? {
+        guard let field = breakdownField else { return nil }
+        guard let value = response.metadata(field)?.scalarText, !value.isEmpty else { return Self.noValue }
+        return value
+    }
+
     public func add(_ document: Document) {
         let question = document.response.question ?? Self.noQuestion
+        let group = group(of: document.response)
         answers[question, default: 0] += 1
-        var counted = Set<String>()
+        if let group { groupAnswers[question, default: [:]][group, default: 0] += 1 }
+        // The themes this response counts for, each once, in first-coded order.
+        var counted: [String] = []
+        var seen = Set<String>()
         for code in document.codes {
             let label = document.themeSentiment[code.theme]?.label ?? document.sentiment?.label
-            for theme in [code.theme] + (ancestors[code.theme] ?? []) where counted.insert(theme).inserted {
-                if !themes.contains(where: { $0.id == theme }) {
+            for theme in [code.theme] + (ancestors[code.theme] ?? []) where seen.insert(theme).inserted {
+                if declared.insert(theme).inserted {
                     // A theme no stage declared (e.g. from an exec: stage): list it after the others.
                     themes.append(ThemeInfo(id: theme, label: theme))
                 }
+                counted.append(theme)
                 let themeLabel = theme == code.theme ? label : document.sentiment?.label
                 cells[theme, default: [:]][question, default: Cell()].add(themeLabel)
+                if let group { groupCells[theme, default: [:]][question, default: [:]][group, default: Cell()].add(themeLabel) }
             }
+        }
+        for a in counted {
+            for b in counted { pairs[a, default: [:]][b, default: 0] += 1 }
         }
     }
 
-    /// Adds another set of counts (from another shard) to this one.
+    /// Adds another set of counts (from another shard) to this one. Both must use the same breakdown field.
     public func merge(_ other: ThemeCounts) {
-        for t in other.themes where !themes.contains(where: { $0.id == t.id }) { themes.append(t) }
+        for t in other.themes where declared.insert(t.id).inserted { themes.append(t) }
         for (q, n) in other.answers { answers[q, default: 0] += n }
         for (t, byQuestion) in other.cells {
-            for (q, c) in byQuestion { cells[t, default: [:]][q, default: Cell()] = cells[t]?[q].map { $0 + c } ?? c }
+            for (q, c) in byQuestion { cells[t, default: [:]][q] = (cells[t]?[q] ?? Cell()) + c }
+        }
+        for (q, byGroup) in other.groupAnswers {
+            for (g, n) in byGroup { groupAnswers[q, default: [:]][g, default: 0] += n }
+        }
+        for (t, byQuestion) in other.groupCells {
+            for (q, byGroup) in byQuestion {
+                for (g, c) in byGroup { groupCells[t, default: [:]][q, default: [:]][g] = (groupCells[t]?[q]?[g] ?? Cell()) + c }
+            }
+        }
+        for (a, row) in other.pairs {
+            for (b, n) in row { pairs[a, default: [:]][b, default: 0] += n }
         }
     }
 
     public var questions: [String] { answers.keys.sorted() }
     public var totalAnswers: Int { answers.values.reduce(0, +) }
 
-    public func cell(_ theme: String, _ question: String) -> Cell {
+    /// The breakdown groups, sorted (empty without a breakdown field).
+    public var groups: [String] {
+        var all = Set<String>()
+        for byGroup in groupAnswers.values { all.formUnion(byGroup.keys) }
+        return all.sorted()
+    }
+
+    /// The cell of `theme` for `question` (or `allQuestions`) and, with a breakdown, `group`
+    /// (nil or `allQuestions` for all groups).
+    public func cell(_ theme: String, _ question: String, group: String? = nil) -> Cell {
+        if let group, group != Self.allQuestions {
+            guard let byQuestion = groupCells[theme] else { return Cell() }
+            if question == Self.allQuestions {
+                return byQuestion.keys.sorted().reduce(Cell()) { $0 + (byQuestion[$1]?[group] ?? Cell()) }
+            }
+            return byQuestion[question]?[group] ?? Cell()
+        }
         if question == Self.allQuestions {
-            return cells[theme]?.values.reduce(Cell(), +) ?? Cell()
+            guard let byQuestion = cells[theme] else { return Cell() }
+            return byQuestion.keys.sorted().reduce(Cell()) { $0 + byQuestion[$1]! }
         }
         return cells[theme]?[question] ?? Cell()
     }
 
-    public func answers(for question: String) -> Int {
-        question == Self.allQuestions ? totalAnswers : answers[question] ?? 0
+    public func answers(for question: String, group: String? = nil) -> Int {
+        if let group, group != Self.allQuestions {
+            if question == Self.allQuestions { return groupAnswers.values.reduce(0) { $0 + ($1[group] ?? 0) } }
+            return groupAnswers[question]?[group] ?? 0
+        }
+        return question == Self.allQuestions ? totalAnswers : answers[question] ?? 0
     }
 
+    /// Responses coded with both `a` and `b` (roll-ups included); `cooccurrence(a, a)` is `a`'s count.
+    public func cooccurrence(_ a: String, _ b: String) -> Int { pairs[a]?[b] ?? 0 }
+
+    /// The share of answers, 0 when there are none.
+    public static func share(_ responses: Int, of answers: Int) -> Double {
+        answers == 0 ? 0 : Double(responses) / Double(answers)
+    }
+
+    // MARK: Outputs
+
     /// `counts.csv`: one row per theme and question (and an ALL row per theme), zeros included.
+    /// With a breakdown field, a `group` column is appended and each theme/question row is repeated
+    /// per group, after its all-groups row. Text cells are neutralised against spreadsheet formulas.
     public func csv() -> String {
-        var out = "theme,label,parent,question,responses,answers,share,positive,negative,neutral,mixed\r\n"
+        var out = "theme,label,parent,question,responses,answers,share,positive,negative,neutral,mixed"
+        out += breakdownField == nil ? "\r\n" : ",group\r\n"
+        let groupColumn: [String?] = breakdownField == nil ? [nil] : [Self.allQuestions] + groups
         for theme in themes {
             for q in questions + [Self.allQuestions] {
-                let c = cell(theme.id, q)
-                let n = answers(for: q)
-                let share = n == 0 ? 0 : Double(c.responses) / Double(n)
-                let fields: [String] = [
-                    theme.id, theme.label, theme.parent ?? "", q, String(c.responses), String(n),
-                    Self.decimal(share, places: 4), String(c.positive), String(c.negative), String(c.neutral), String(c.mixed),
-                ]
-                out += fields.map(CSVField.escape).joined(separator: ",") + "\r\n"
+                for g in groupColumn {
+                    let c = cell(theme.id, q, group: g)
+                    let n = answers(for: q, group: g)
+                    var fields: [String] = [
+                        theme.id, theme.label, theme.parent ?? "", q, String(c.responses), String(n),
+                        Self.decimal(Self.share(c.responses, of: n), places: 4), String(c.positive), String(c.negative),
+                        String(c.neutral), String(c.mixed),
+                    ]
+                    if let g { fields.append(g) }
+                    out += fields.map { CSVField.escape($0, neutralise: true) }.joined(separator: ",") + "\r\n"
+                }
             }
         }
         return out
+    }
+
+    /// `cooccurrence.csv`: a square table of theme ids; each cell counts the responses coded with both.
+    public func cooccurrenceCSV() -> String {
+        var out = (["theme"] + themes.map(\.id)).map { CSVField.escape($0, neutralise: true) }.joined(separator: ",") + "\r\n"
+        for a in themes {
+            out += ([CSVField.escape(a.id, neutralise: true)] + themes.map { String(cooccurrence(a.id, $0.id)) })
+                .joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+
+    /// `counts.json`: the same numbers as `counts.csv`, nested, plus the co-occurrence matrix.
+    ///
+    /// `{"by", "total_answers", "questions": [{question, answers, groups?}], "themes": [{id, label, parent,
+    /// counts: [{question, responses, answers, share, positive, negative, neutral, mixed, groups?: [{group, ...}]}]}],
+    /// "cooccurrence": {"themes": [id], "matrix": [[n]]}}`
+    public func json() -> String {
+        var w = JSONWriter(reservingCapacity: 4096)
+        let groups = self.groups
+        w.beginObject()
+        w.key("by")
+        if let field = breakdownField { w.string(field) } else { w.null() }
+        w.key("total_answers"); w.integer(totalAnswers)
+        w.key("questions")
+        w.beginArray()
+        for q in questions + [Self.allQuestions] {
+            w.beginObject()
+            w.key("question"); w.string(q)
+            w.key("answers"); w.integer(answers(for: q))
+            if breakdownField != nil {
+                w.key("groups")
+                w.beginObject()
+                for g in groups {
+                    w.key(g); w.integer(answers(for: q, group: g))
+                }
+                w.endObject()
+            }
+            w.endObject()
+        }
+        w.endArray()
+        w.key("themes")
+        w.beginArray()
+        for theme in themes {
+            w.beginObject()
+            w.key("id"); w.string(theme.id)
+            w.key("label"); w.string(theme.label)
+            w.key("parent")
+            if let parent = theme.parent { w.string(parent) } else { w.null() }
+            w.key("counts")
+            w.beginArray()
+            for q in questions + [Self.allQuestions] {
+                w.beginObject()
+                w.key("question"); w.string(q)
+                writeCell(theme.id, q, group: nil, into: &w)
+                if breakdownField != nil {
+                    w.key("groups")
+                    w.beginArray()
+                    for g in groups {
+                        w.beginObject()
+                        w.key("group"); w.string(g)
+                        writeCell(theme.id, q, group: g, into: &w)
+                        w.endObject()
+                    }
+                    w.endArray()
+                }
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+        w.key("cooccurrence")
+        w.beginObject()
+        w.key("themes")
+        w.beginArray()
+        for t in themes { w.string(t.id) }
+        w.endArray()
+        w.key("matrix")
+        w.beginArray()
+        for a in themes {
+            w.beginArray()
+            for b in themes { w.integer(cooccurrence(a.id, b.id)) }
+            w.endArray()
+        }
+        w.endArray()
+        w.endObject()
+        w.endObject()
+        w.newline()
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+
+    private func writeCell(_ theme: String, _ question: String, group: String?, into w: inout JSONWriter) {
+        let c = cell(theme, question, group: group)
+        let n = answers(for: question, group: group)
+        w.key("responses"); w.integer(c.responses)
+        w.key("answers"); w.integer(n)
+        w.key("share"); w.number(Self.share(c.responses, of: n))
+        w.key("positive"); w.integer(c.positive)
+        w.key("negative"); w.integer(c.negative)
+        w.key("neutral"); w.integer(c.neutral)
+        w.key("mixed"); w.integer(c.mixed)
     }
 
     /// Fixed-point formatting that does not depend on the locale.
@@ -135,7 +319,7 @@ public final class ThemeCounts: DocumentSink {
         var rows: [[String]] = [["Theme"] + qs + ["All", "Share", "+/-/~/±"]]
         for theme in themes {
             let all = cell(theme.id, Self.allQuestions)
-            let share = totalAnswers == 0 ? 0 : Double(all.responses) / Double(totalAnswers) * 100
+            let share = Self.share(all.responses, of: totalAnswers) * 100
             rows.append(
                 [theme.parent == nil ? theme.label : "  " + theme.label]
                     + qs.map { String(cell(theme.id, $0).responses) }
@@ -168,12 +352,27 @@ public enum TextTable {
     }
 }
 
-/// CSV cell quoting (RFC 4180).
+/// CSV cell quoting (RFC 4180), and neutralising of cells a spreadsheet would run as a formula.
 public enum CSVField {
     public static func escape(_ s: String) -> String {
         if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + s.replacing("\"", with: "\"\"") + "\""
         }
         return s
+    }
+
+    /// `escape`, after `neutralised` when `neutralise` is set.
+    public static func escape(_ s: String, neutralise: Bool) -> String {
+        escape(neutralise ? neutralised(s) : s)
+    }
+
+    /// Spreadsheets run a cell starting with `=`, `+`, `-` or `@` as a formula, and some also after a
+    /// leading tab or carriage return; a leading apostrophe makes them show the text instead.
+    public static func neutralised(_ s: String) -> String {
+        guard let first = s.unicodeScalars.first else { return s }
+        switch first {
+        case "=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}": return "'" + s
+        default: return s
+        }
     }
 }

@@ -37,6 +37,9 @@ public enum VerbatimError: Error, Sendable, Equatable, CustomStringConvertible {
     case malformedRecord(message: String, at: SourceLocation)
     /// A stage failed on one response.
     case stageFailed(stage: String, responseID: String, message: String)
+    /// A stage configured to fail the run on error (`on_error: fail`) failed on one response; the run
+    /// stops and writes no output files.
+    case stageAborted(stage: String, responseID: String, message: String)
     /// The command-line arguments do not fit together.
     case usage(String)
 
@@ -65,6 +68,9 @@ public enum VerbatimError: Error, Sendable, Equatable, CustomStringConvertible {
             return Self.format(at, message, hint: nil)
         case let .stageFailed(stage, responseID, message):
             return "error: stage '\(stage)' failed on response '\(responseID)': \(message)"
+        case let .stageAborted(stage, responseID, message):
+            return "error: stage '\(stage)' failed on response '\(responseID)': \(message)\n"
+                + "  hint: the run stopped (on_error: fail); set `on_error: skip` on the stage to report such responses and carry on"
         case let .usage(message):
             return "error: \(message)"
         }

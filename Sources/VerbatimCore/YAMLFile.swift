@@ -83,8 +83,25 @@ public struct YAMLFile {
         switch node {
         case let .scalar(s): return .scalar(s.string)
         case let .sequence(seq):
-            return .list(seq.compactMap { if case let .scalar(s) = $0 { return s.string } else { return nil } })
-        default: return .mapping
+            var items: [String] = []
+            for item in seq {
+                guard case let .scalar(s) = item else { return .mapping(json(node)) }
+                items.append(s.string)
+            }
+            return .list(items)
+        default: return .mapping(json(node))
+        }
+    }
+
+    /// A YAML node as JSON (plain scalars typed as YAML 1.2 core schema would).
+    public func json(_ node: Node) -> JSONValue {
+        switch node {
+        case let .scalar(s):
+            return s.style == .plain ? RawOption.typedScalar(s.string) : .string(s.string)
+        case let .sequence(seq): return .array(seq.map { json($0) })
+        case let .mapping(m):
+            return .object(m.map { (key: $0.key.string ?? "", value: json($0.value)) })
+        case .alias: return .null
         }
     }
 }

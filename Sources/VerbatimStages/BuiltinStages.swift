@@ -1,6 +1,8 @@
 import Codebook
+import ExecStage
 import ICUTokenizer
 import LexiconSentiment
+import NonAnswer
 import SnowballStemmer
 import VerbatimCore
 
@@ -11,5 +13,7 @@ extension StageRegistry {
         SnowballStemmerStage.self,
         CodebookStage.self,
         LexiconSentimentStage.self,
+        ExecStage.self,
+        NonAnswerStage.self,
     ])
 }

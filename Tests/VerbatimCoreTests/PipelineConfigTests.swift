@@ -27,7 +27,7 @@ import VerbatimTestSupport
               - stage: stemmr
             """)
         #expect(message.hasPrefix("p.yaml:4:12: error: unknown stage 'stemmr'"))
-        #expect(message.contains("registered stages: codebook, icu-tokenizer, lexicon-sentiment, snowball-stemmer"))
+        #expect(message.contains("registered stages: codebook, exec, icu-tokenizer, lexicon-sentiment, non-answer, snowball-stemmer"))
     }
 
     @Test func missingRequirementNamesTheProvider() {
