@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "VerbatimCLI",
             dependencies: [
-                "VerbatimCore", "VerbatimStages", "VerbatimReports",
+                "VerbatimCore", "VerbatimStages", "VerbatimReports", "Codebook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -103,7 +103,11 @@ let package = Package(
             name: "VerbatimReportsTests", dependencies: ["VerbatimReports", "VerbatimCore", "VerbatimTestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "VerbatimCLITests", dependencies: ["VerbatimCLI", "VerbatimTestSupport"],
+            name: "VerbatimCLITests",
+            dependencies: [
+                "VerbatimCLI", "VerbatimTestSupport", "VerbatimReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict),
     ]
 )

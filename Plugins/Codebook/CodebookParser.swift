@@ -21,7 +21,7 @@ enum CodebookParser {
 
     static func parse(_ text: String, path: String) throws(VerbatimError) -> Codebook {
         var state = State(path: path)
-        try state.read(file: YAMLFile.parse(text, path: path), chain: [path])
+        try state.read(file: CodebookYAML.parse(text, path: path), chain: [path])
         return try state.finish()
     }
 
@@ -37,10 +37,10 @@ enum CodebookParser {
         init(path: String) { self.path = path }
 
         mutating func read(path: String, chain: [String]) throws(VerbatimError) {
-            try read(file: YAMLFile.load(path: path), chain: chain + [path])
+            try read(file: CodebookYAML.load(path: path), chain: chain + [path])
         }
 
-        mutating func read(file: YAMLFile, chain: [String]) throws(VerbatimError) {
+        mutating func read(file: CodebookYAML, chain: [String]) throws(VerbatimError) {
             let top = try file.entries(file.root, what: "the codebook")
             try CodebookParser.checkKeys(top, known: CodebookParser.topKeys, what: "the codebook", file: file)
             guard let version = top.first(where: { $0.key == "version" }) else {
@@ -104,7 +104,7 @@ enum CodebookParser {
             }
         }
 
-        mutating func readSettings(_ node: Node, file: YAMLFile) throws(VerbatimError) {
+        mutating func readSettings(_ node: Node, file: CodebookYAML) throws(VerbatimError) {
             let entries = try file.entries(node, what: "'settings'")
             try CodebookParser.checkKeys(entries, known: CodebookParser.settingsKeys, what: "'settings'", file: file)
             for e in entries {
@@ -143,7 +143,7 @@ enum CodebookParser {
 
     // MARK: Themes and rules
 
-    static func theme(_ node: Node, file: YAMLFile) throws(VerbatimError) -> ThemeDefinition {
+    static func theme(_ node: Node, file: CodebookYAML) throws(VerbatimError) -> ThemeDefinition {
         let entries = try file.entries(node, what: "a theme")
         try checkKeys(entries, known: themeKeys, what: "a theme", file: file)
         guard let idEntry = entries.first(where: { $0.key == "id" }) else {
@@ -196,7 +196,7 @@ enum CodebookParser {
     }
 
     /// A rule, and whether its id was written (rather than made from its pattern).
-    static func rule(_ node: Node, index: Int, file: YAMLFile) throws(VerbatimError) -> (RuleDefinition, Bool) {
+    static func rule(_ node: Node, index: Int, file: CodebookYAML) throws(VerbatimError) -> (RuleDefinition, Bool) {
         let location = file.location(node)
         if case .scalar = node {
             let p = try patterns(node, what: "a rule", file: file)
@@ -234,14 +234,14 @@ enum CodebookParser {
     // MARK: Values
 
     /// A pattern or a list of patterns, each parsed, with errors placed at the offending word.
-    static func patterns(_ node: Node, what: String, file: YAMLFile) throws(VerbatimError) -> [PatternText] {
+    static func patterns(_ node: Node, what: String, file: CodebookYAML) throws(VerbatimError) -> [PatternText] {
         var result: [PatternText] = []
         for item in try file.items(node, what: what) {
             guard case let .scalar(scalar) = item else {
                 throw file.error(item, "\(what) must list patterns as text", hint: "write e.g. `[budget, \"fund*\"]`")
             }
             let location = file.location(item)
-            let exact = !scalar.string.contains("\n") && (scalar.style == .plain || scalar.style == .singleQuoted || scalar.style == .doubleQuoted)
+            let exact = !scalar.string.utf8.contains(0x0A) && (scalar.style == .plain || scalar.style == .singleQuoted || scalar.style == .doubleQuoted)
             var start = location
             if exact, scalar.style != .plain, let c = location.column { start.column = c + 1 }
             if scalar.string.allSatisfy(\.isWhitespace) {
@@ -261,7 +261,7 @@ enum CodebookParser {
         return result
     }
 
-    static func words(_ node: Node, what: String, file: YAMLFile) throws(VerbatimError) -> [String] {
+    static func words(_ node: Node, what: String, file: CodebookYAML) throws(VerbatimError) -> [String] {
         var result: [String] = []
         for item in try file.items(node, what: what) {
             let w = try file.scalar(item, what: what)
@@ -274,7 +274,7 @@ enum CodebookParser {
         return result
     }
 
-    static func positiveNumber(_ node: Node, what: String, file: YAMLFile) throws(VerbatimError) -> Double {
+    static func positiveNumber(_ node: Node, what: String, file: CodebookYAML) throws(VerbatimError) -> Double {
         let text = try file.scalar(node, what: what)
         guard let d = Double(text), d.isFinite, d > 0 else {
             throw file.error(node, "\(what) must be a number above 0, not '\(text)'")
@@ -282,7 +282,7 @@ enum CodebookParser {
         return d
     }
 
-    static func policy(_ node: Node, file: YAMLFile) throws(VerbatimError) -> NegationPolicy {
+    static func policy(_ node: Node, file: CodebookYAML) throws(VerbatimError) -> NegationPolicy {
         let text = try file.scalar(node, what: "'negated'")
         guard let p = NegationPolicy(rawValue: text) else {
             throw file.error(node, "'negated' must be count or skip, not '\(text)'",
@@ -293,7 +293,7 @@ enum CodebookParser {
 
     /// Refuses keys the format does not know, suggesting the closest known one.
     static func checkKeys(_ entries: [(key: String, keyNode: Node, value: Node)], known: [String], what: String,
-                          file: YAMLFile) throws(VerbatimError) {
+                          file: CodebookYAML) throws(VerbatimError) {
         for e in entries where !known.contains(e.key) {
             let closest = known.min { editDistance(e.key, $0) < editDistance(e.key, $1) }
             var hint = "known keys: \(known.joined(separator: ", "))"

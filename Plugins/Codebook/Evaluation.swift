@@ -1,104 +1,133 @@
 import VerbatimCore
 
-extension CodebookMatcher {
+extension MatchScratch {
     /// Turns the units hit in the scan into codes: vetoes, negation, rule weights, thresholds.
-    /// Trace notes are returned rather than added, since the document is read throughout.
-    func evaluate(_ document: Document) -> (codes: [Code], notes: [String]) {
+    /// Trace notes go to `notes` (only when the document collects a trace).
+    mutating func evaluate(_ document: Document, _ book: CompiledCodebook, codes: inout [Code], notes: inout [String]) {
+        let hot = book.hot
         let trace = document.collectTrace
-        var notes: [String] = []
         let question = document.response.question
-        var triggers: [Occurrence] = []
-        for unit in touchedUnits where book.units[Int(unit)].role == .trigger {
-            triggers += occurrences(of: unit, in: document)
-        }
-        triggers.sort { ($0.start, $0.end, $0.unit) < ($1.start, $1.end, $1.unit) }
-        // Alternatives of one rule that match the same words (`pay`, `pays`: one stem) are one hit.
-        var seen = Set<SIMD3<Int32>>()
-        triggers = triggers.filter { seen.insert(SIMD3(book.units[Int($0.unit)].owner, $0.start, $0.end)).inserted }
+        var found = occurrences
+        occurrences = []
+        found.removeAll(keepingCapacity: true)
+        for unit in touched where hot.unitIsTrigger[Int(unit)] { appendOccurrences(of: unit, document, book, to: &found) }
+        // Text order; alternatives of one rule that match the same words (`pay`, `pays`: one stem) end
+        // up next to each other and count as one hit.
+        found.sort { ($0.start, $0.end, $0.rule, $0.unit) < ($1.start, $1.end, $1.rule, $1.unit) }
 
-        // Exclusion matches by unit, computed once per document and only when a trigger needs them.
-        var exclusionCache: [Int32: [Occurrence]] = [:]
-        var accepted: [Int32: [Occurrence]] = [:]  // by rule
-        var skippedThemes = Set<Int32>()
-        for o in triggers {
-            let unit = book.units[Int(o.unit)]
-            let rule = book.rules[Int(unit.owner)]
-            let theme = book.themes[Int(rule.theme)]
-            if let question, !theme.questions.isEmpty, !theme.questions.contains(question) {
-                if trace, skippedThemes.insert(rule.theme).inserted {
-                    notes.append("skipped \(theme.info.id): it applies to \(theme.questions.sorted().joined(separator: ", ")), not \(question)")
+        accepted.removeAll(keepingCapacity: true)
+        var skippedThemes: Set<Int32> = []
+        for i in found.indices {
+            let o = found[i]
+            if i > 0, found[i - 1].rule == o.rule, found[i - 1].start == o.start, found[i - 1].end == o.end { continue }
+            let theme = hot.ruleTheme[Int(o.rule)]
+            if let question, hot.themeHasQuestions[Int(theme)], !book.themes[Int(theme)].questions.contains(question) {
+                if trace, skippedThemes.insert(theme).inserted {
+                    let t = book.themes[Int(theme)]
+                    notes.append("skipped \(t.info.id): it applies to \(t.questions.sorted().joined(separator: ", ")), not \(question)")
                 }
                 continue
             }
-            if let (by, match) = veto(o, exclusions: rule.exclusions + theme.exclusions, cache: &exclusionCache, document) {
+            if let match = veto(o, document, book) {
                 if trace {
-                    notes.append("vetoed \(unit.display) — \(quote(o, document)) by \(book.units[Int(by)].display) — \(quote(match, document))")
+                    notes.append("vetoed \(book.units[Int(o.unit)].display) — \(quote(o, document)) by \(book.units[Int(match.unit)].display) — \(quote(match, document))")
                 }
                 continue
             }
-            if let cue = negationCue(before: o) {
-                let cueText = text(ofPosition: cue, in: document)
-                if rule.negated == .skip {
-                    if trace { notes.append("negated \(unit.display) — \(quote(o, document)) after \"\(cueText)\": not counted") }
-                    continue
+            if let cue = negationCue(before: o, window: book.negationWindow) {
+                let skip = hot.ruleSkipsNegated[Int(o.rule)]
+                if trace {
+                    notes.append("negated \(book.units[Int(o.unit)].display) — \(quote(o, document)) after \"\(text(ofPosition: cue, in: document))\": \(skip ? "not counted" : "counted")")
                 }
-                if trace { notes.append("negated \(unit.display) — \(quote(o, document)) after \"\(cueText)\": counted") }
+                if skip { continue }
             }
-            accepted[unit.owner, default: []].append(o)
+            accepted.append(Int32(i))
         }
-        guard !accepted.isEmpty else { return ([], notes) }
 
-        // Score themes: each rule counts its weight once, however often it matched.
-        var themeRules: [Int32: [Int32]] = [:]
-        for rule in accepted.keys.sorted() { themeRules[book.rules[Int(rule)].theme, default: []].append(rule) }
-        var codes: [(rank: Int32, code: Code)] = []
-        for t in themeRules.keys.sorted() {
-            let rules = themeRules[t]!
-            let theme = book.themes[Int(t)]
-            let score = rules.reduce(0.0) { $0 + book.rules[Int($1)].weight }
-            if trace {
-                for r in rules {
-                    for o in accepted[r]! {
-                        notes.append("fired \(book.units[Int(o.unit)].display) — \(quote(o, document)) weight \(JSONWriter.format(book.rules[Int(r)].weight))")
-                    }
-                }
-            }
-            guard score >= theme.threshold - 1e-9 else {
-                if trace {
-                    let names = rules.map { book.rules[Int($0)].id }.joined(separator: ", ")
-                    notes.append("below threshold \(theme.info.id): score \(JSONWriter.format(score)) < \(JSONWriter.format(theme.threshold)) (\(names))")
-                }
-                continue
-            }
-            var evidence: [Evidence] = []
-            for r in rules {
-                var first = true
-                var seen = Set<ByteSpan>()
-                for o in accepted[r]! {
-                    let display = book.units[Int(o.unit)].display
-                    for span in [o.first, o.second].compactMap({ $0 }) where seen.insert(span).inserted {
-                        evidence.append(Evidence(span: span, rule: display, weight: first ? book.rules[Int(r)].weight : 0))
-                        first = false
-                    }
-                }
-            }
-            evidence.sort { ($0.span, $0.rule) < ($1.span, $1.rule) }
-            if trace {
-                notes.append("coded \(theme.info.id): score \(JSONWriter.format(score)) ≥ \(JSONWriter.format(theme.threshold))")
-            }
-            codes.append((theme.rank, Code(theme: theme.info.id, score: score, evidence: evidence)))
+        // Group by theme (in id order) and rule; each rule adds its weight once, however often it matched.
+        accepted.sort {
+            let a = found[Int($0)], b = found[Int($1)]
+            let ta = hot.themeRank[Int(hot.ruleTheme[Int(a.rule)])], tb = hot.themeRank[Int(hot.ruleTheme[Int(b.rule)])]
+            return (ta, a.rule, a.start, a.end) < (tb, b.rule, b.start, b.end)
         }
-        return (codes.sorted { $0.rank < $1.rank }.map(\.code), notes)
+        var k = 0
+        while k < accepted.count {
+            let theme = hot.ruleTheme[Int(found[Int(accepted[k])].rule)]
+            var end = k
+            var score = 0.0
+            var previousRule: Int32 = -1
+            while end < accepted.count, hot.ruleTheme[Int(found[Int(accepted[end])].rule)] == theme {
+                let rule = found[Int(accepted[end])].rule
+                if rule != previousRule { score += hot.ruleWeight[Int(rule)] }
+                previousRule = rule
+                end += 1
+            }
+            let info = book.themes[Int(theme)].info
+            let threshold = hot.themeThreshold[Int(theme)]
+            if trace {
+                for j in k..<end {
+                    let o = found[Int(accepted[j])]
+                    notes.append("fired \(book.units[Int(o.unit)].display) — \(quote(o, document)) weight \(JSONWriter.format(hot.ruleWeight[Int(o.rule)]))")
+                }
+            }
+            if score >= threshold - 1e-9 {
+                codes.append(Code(theme: info.id, score: score, evidence: evidence(found, accepted[k..<end], book)))
+                if trace { notes.append("coded \(info.id): score \(JSONWriter.format(score)) ≥ \(JSONWriter.format(threshold))") }
+            } else if trace {
+                var names: [String] = []
+                for j in k..<end where names.last != book.rules[Int(found[Int(accepted[j])].rule)].id {
+                    names.append(book.rules[Int(found[Int(accepted[j])].rule)].id)
+                }
+                notes.append("below threshold \(info.id): score \(JSONWriter.format(score)) < \(JSONWriter.format(threshold)) (\(names.joined(separator: ", ")))")
+            }
+            k = end
+        }
+        occurrences = found
+    }
+
+    /// Evidence of one theme: every span of its accepted hits, the first of each rule carrying the
+    /// rule's weight and later ones 0, sorted by position.
+    private func evidence(_ found: [Occurrence], _ group: ArraySlice<Int32>, _ book: CompiledCodebook) -> [Evidence] {
+        var result: [Evidence] = []
+        var ruleStart = 0
+        var previousRule: Int32 = -1
+        for index in group {
+            let o = found[Int(index)]
+            if o.rule != previousRule {
+                ruleStart = result.count
+                previousRule = o.rule
+            }
+            let display = book.hot.unitDisplay[Int(o.unit)]
+            for span in [o.first, o.second] {
+                guard let span, !result[ruleStart...].contains(where: { $0.span == span }) else { continue }
+                result.append(Evidence(span: span, rule: display, weight: result.count == ruleStart ? book.hot.ruleWeight[Int(o.rule)] : 0))
+            }
+        }
+        result.sort { ($0.span, $0.rule) < ($1.span, $1.rule) }
+        return result
     }
 
     /// The first exclusion match in the occurrence's sentence, if any.
-    private func veto(_ o: Occurrence, exclusions: [Int32], cache: inout [Int32: [Occurrence]],
-                      _ document: Document) -> (Int32, Occurrence)? {
-        guard !exclusions.isEmpty else { return nil }
+    private mutating func veto(_ o: Occurrence, _ document: Document, _ book: CompiledCodebook) -> Occurrence? {
+        let hot = book.hot
+        let lower = Int(hot.exclusionStart[Int(o.rule)]), upper = Int(hot.exclusionStart[Int(o.rule) + 1])
+        guard lower < upper else { return nil }
         let s = sentence(of: o)
-        for ex in exclusions {
-            if cache[ex] == nil { cache[ex] = occurrences(of: ex, in: document) }
-            if let match = cache[ex]!.first(where: { sentence(of: $0) == s }) { return (ex, match) }
+        for k in lower..<upper {
+            let ex = hot.exclusions[k]
+            guard unitStamp[Int(ex)] == stamp else { continue }  // Not hit in this document.
+            if exclusionStamp[Int(ex)] != stamp {
+                var buffer = exclusionOccurrences
+                exclusionOccurrences = []
+                let first = Int32(buffer.count)
+                appendOccurrences(of: ex, document, book, to: &buffer)
+                exclusionRange[Int(ex)] = first..<Int32(buffer.count)
+                exclusionStamp[Int(ex)] = stamp
+                exclusionOccurrences = buffer
+            }
+            for i in exclusionRange[Int(ex)] where sentence(of: exclusionOccurrences[Int(i)]) == s {
+                return exclusionOccurrences[Int(i)]
+            }
         }
         return nil
     }

@@ -1,66 +1,29 @@
 import VerbatimCore
 
 /// The per-worker side of the codebook: scans a document's tokens once against the compiled
-/// codebook, then weighs, vetoes and negates only the units that were hit. All scratch state is
-/// reused from document to document; per-unit arrays are reset by stamping, not clearing.
+/// codebook, then weighs, vetoes and negates only the units that were hit.
 final class CodebookMatcher: StageProcessor {
     let book: CompiledCodebook
     let stageName: String
-
-    // Word positions of the current document: non-ignored word-like tokens.
-    private var positionToken: [Int32] = []
-    private var positionClause: [Int32] = []
-    private var positionSentence: [Int32] = []
-    private var cues: [Int32] = []
-
-    private struct Active {
-        var node: Int32
-        var start: Int32
-    }
-    private var active: [Active] = []
-    private var nextActive: [Active] = []
-    private var tokenTerms: [Int32] = []
-    private static let maxActive = 512
-
-    private struct Hit {
-        var start: Int32
-        var end: Int32
-        var side: Int32
-        /// The previous hit of the same unit, or -1.
-        var next: Int32
-    }
-    private var hits: [Hit] = []
-    private var unitHead: [Int32]
-    private var unitStamp: [UInt32]
-    private var touched: [Int32] = []
-    private var stamp: UInt32 = 0
-
-    /// One match of a unit: word positions and one or two byte spans (two for NEAR sides apart).
-    struct Occurrence {
-        var unit: Int32
-        var start: Int32
-        var end: Int32
-        var first: ByteSpan
-        var second: ByteSpan?
-    }
+    /// Reused from document to document. Taken out of the object while a document is processed, so
+    /// the hot loops work on a local struct (no dynamic exclusivity checks, no retains per access).
+    private var scratch: MatchScratch
 
     init(book: CompiledCodebook, stageName: String) {
         self.book = book
         self.stageName = stageName
-        unitHead = [Int32](repeating: -1, count: book.units.count)
-        unitStamp = [UInt32](repeating: 0, count: book.units.count)
+        scratch = MatchScratch(unitCount: book.units.count)
     }
 
     func process(_ document: inout Document) throws {
-        stamp &+= 1
-        if stamp == 0 {
-            for i in unitStamp.indices { unitStamp[i] = 0 }
-            stamp = 1
-        }
-        hits.removeAll(keepingCapacity: true)
-        touched.removeAll(keepingCapacity: true)
-        scan(document)
-        let (codes, notes) = touched.isEmpty ? ([], []) : evaluate(document)
+        var s = MatchScratch(unitCount: 0)
+        swap(&s, &scratch)
+        s.begin()
+        s.scan(document, book)
+        var codes: [Code] = []
+        var notes: [String] = []
+        if !s.touched.isEmpty { s.evaluate(document, book, codes: &codes, notes: &notes) }
+        swap(&s, &scratch)
         if document.collectTrace {
             for note in notes { document.trace.append(Trace(stage: stageName, message: note)) }
         }
@@ -72,10 +35,81 @@ final class CodebookMatcher: StageProcessor {
         }
         document.assigned.insert(.codes)
     }
+}
+
+/// One match of a unit: word positions and one or two byte spans (two for NEAR sides apart).
+struct Occurrence {
+    var unit: Int32
+    var rule: Int32
+    var start: Int32
+    var end: Int32
+    var first: ByteSpan
+    var second: ByteSpan?
+}
+
+/// Scratch state of one worker. Per-unit arrays are reset by stamping, not clearing, so a document
+/// costs what its hits cost, not what the codebook's size costs.
+struct MatchScratch {
+    // Word positions of the current document: non-ignored word-like tokens.
+    var positionToken: [Int32] = []
+    var positionClause: [Int32] = []
+    var positionSentence: [Int32] = []
+    var cues: [Int32] = []
+
+    struct Active {
+        var node: Int32
+        var start: Int32
+    }
+    var active: [Active] = []
+    var nextActive: [Active] = []
+    var tokenTerms: [Int32] = []
+    static let maxActive = 512
+
+    struct Hit {
+        var start: Int32
+        var end: Int32
+        var side: Int32
+        /// The previous hit of the same unit, or -1.
+        var next: Int32
+    }
+    var hits: [Hit] = []
+    var unitHead: [Int32]
+    var unitStamp: [UInt32]
+    var touched: [Int32] = []
+    var stamp: UInt32 = 0
+
+    // Evaluation buffers.
+    var occurrences: [Occurrence] = []
+    var accepted: [Int32] = []
+    var left: [(Int32, Int32)] = []
+    var right: [(Int32, Int32)] = []
+    /// Exclusion matches, computed once per document for the exclusion units a trigger needs.
+    var exclusionOccurrences: [Occurrence] = []
+    var exclusionStamp: [UInt32]
+    var exclusionRange: [Range<Int32>]
+
+    init(unitCount: Int) {
+        unitHead = [Int32](repeating: -1, count: unitCount)
+        unitStamp = [UInt32](repeating: 0, count: unitCount)
+        exclusionStamp = [UInt32](repeating: 0, count: unitCount)
+        exclusionRange = [Range<Int32>](repeating: 0..<0, count: unitCount)
+    }
+
+    mutating func begin() {
+        stamp &+= 1
+        if stamp == 0 {
+            for i in unitStamp.indices { unitStamp[i] = 0 }
+            for i in exclusionStamp.indices { exclusionStamp[i] = 0 }
+            stamp = 1
+        }
+        hits.removeAll(keepingCapacity: true)
+        touched.removeAll(keepingCapacity: true)
+        exclusionOccurrences.removeAll(keepingCapacity: true)
+    }
 
     // MARK: Scanning
 
-    private func scan(_ document: Document) {
+    mutating func scan(_ document: Document, _ book: CompiledCodebook) {
         positionToken.removeAll(keepingCapacity: true)
         positionClause.removeAll(keepingCapacity: true)
         positionSentence.removeAll(keepingCapacity: true)
@@ -83,7 +117,7 @@ final class CodebookMatcher: StageProcessor {
         active.removeAll(keepingCapacity: true)
         var clause: Int32 = 0
         var sentence: Int32 = -1
-        let book = self.book
+        let usesPrefixes = book.usesPrefixes, hasSurfaceKeys = book.hasSurfaceKeys
         document.tokens.withUnsafeBufferPointer { tokens in
             document.normalizedPool.withUnsafeBufferPointer { normalizedPool in
                 document.stemPool.withUnsafeBufferPointer { stemPool in
@@ -118,18 +152,18 @@ final class CodebookMatcher: StageProcessor {
                                 ? UnsafeBufferPointer(rebasing: stemPool[Int(token.stemStart)..<Int(token.stemEnd)]) : normalized
                             let s = book.terms.lookup(kind: CompiledCodebook.KeyKind.stem, stem)
                             if s >= 0 { tokenTerms.append(s) }
-                            if book.hasSurfaceKeys {
+                            if hasSurfaceKeys {
                                 let raw = UnsafeBufferPointer(rebasing: text[Int(token.start)..<Int(token.end)])
                                 let t = book.terms.lookup(kind: CompiledCodebook.KeyKind.surface, raw)
                                 if t >= 0 { tokenTerms.append(t) }
                             }
-                            if book.usesPrefixes { prefixTerms(normalized) }
+                            if usesPrefixes { prefixTerms(normalized, book) }
                             let position = Int32(positionToken.count)
                             positionToken.append(Int32(ti))
                             positionClause.append(clause)
                             positionSentence.append(sentence)
                             if isCue { cues.append(position) }
-                            advance(position)
+                            advance(position, book)
                         }
                     }
                 }
@@ -138,7 +172,7 @@ final class CodebookMatcher: StageProcessor {
     }
 
     /// Adds the term ids of every wildcard prefix the word starts with.
-    private func prefixTerms(_ word: UnsafeBufferPointer<UInt8>) {
+    private mutating func prefixTerms(_ word: UnsafeBufferPointer<UInt8>, _ book: CompiledCodebook) {
         var node: Int32 = 0
         for b in word {
             let child = book.prefixTrie.lookup(UInt64(UInt32(bitPattern: node)) << 8 | UInt64(b))
@@ -150,24 +184,22 @@ final class CodebookMatcher: StageProcessor {
     }
 
     /// Moves every partial phrase on by this word's terms, starts new ones, and records completed ones.
-    private func advance(_ position: Int32) {
+    private mutating func advance(_ position: Int32, _ book: CompiledCodebook) {
         nextActive.removeAll(keepingCapacity: true)
-        if !tokenTerms.isEmpty {
-            for term in tokenTerms {
-                let t = UInt64(UInt32(bitPattern: term))
-                let root = book.phraseTrie.lookup(t)
-                if root >= 0 { reach(root, start: position, end: position) }
-                for state in active {
-                    let child = book.phraseTrie.lookup(UInt64(UInt32(bitPattern: state.node)) << 32 | t)
-                    if child >= 0 { reach(child, start: state.start, end: position) }
-                }
+        for term in tokenTerms {
+            let t = UInt64(UInt32(bitPattern: term))
+            let root = book.phraseTrie.lookup(t)
+            if root >= 0 { reach(root, start: position, end: position, book) }
+            for state in active {
+                let child = book.phraseTrie.lookup(UInt64(UInt32(bitPattern: state.node)) << 32 | t)
+                if child >= 0 { reach(child, start: state.start, end: position, book) }
             }
         }
         swap(&active, &nextActive)
     }
 
     @inline(__always)
-    private func reach(_ node: Int32, start: Int32, end: Int32) {
+    private mutating func reach(_ node: Int32, start: Int32, end: Int32, _ book: CompiledCodebook) {
         if nextActive.count < Self.maxActive { nextActive.append(Active(node: node, start: start)) }
         let lower = Int(book.outputStart[Int(node)]), upper = Int(book.outputStart[Int(node) + 1])
         guard lower < upper else { return }
@@ -196,7 +228,10 @@ final class CodebookMatcher: StageProcessor {
         }
         // U+2010 HYPHEN, U+2011 NON-BREAKING HYPHEN, U+2018/U+201C/U+201D quotation marks.
         if bytes.count == 3, bytes[0] == 0xE2, bytes[1] == 0x80 {
-            return [0x90, 0x91, 0x98, 0x9C, 0x9D].contains(bytes[2])
+            switch bytes[2] {
+            case 0x90, 0x91, 0x98, 0x9C, 0x9D: return true
+            default: return false
+            }
         }
         return false
     }
@@ -210,65 +245,62 @@ final class CodebookMatcher: StageProcessor {
 
     // MARK: Occurrences
 
-    /// Every match of `unit` in the current document, in text order.
-    func occurrences(of unit: Int32, in document: Document) -> [Occurrence] {
-        guard unitStamp[Int(unit)] == stamp else { return [] }
-        var whole: [(Int32, Int32)] = [], left: [(Int32, Int32)] = [], right: [(Int32, Int32)] = []
+    /// Appends every match of `unit` in the current document to `output`.
+    mutating func appendOccurrences(of unit: Int32, _ document: Document, _ book: CompiledCodebook, to output: inout [Occurrence]) {
+        guard unitStamp[Int(unit)] == stamp else { return }
+        let rule = book.hot.unitOwner[Int(unit)]
+        let distance = book.hot.unitDistance[Int(unit)]
         var h = unitHead[Int(unit)]
+        if distance == 0 {
+            while h >= 0 {
+                let hit = hits[Int(h)]
+                output.append(Occurrence(unit: unit, rule: rule, start: hit.start, end: hit.end,
+                                         first: span(hit.start, hit.end, document), second: nil))
+                h = hit.next
+            }
+            return
+        }
+        left.removeAll(keepingCapacity: true)
+        right.removeAll(keepingCapacity: true)
         while h >= 0 {
             let hit = hits[Int(h)]
-            switch hit.side {
-            case 0: whole.append((hit.start, hit.end))
-            case 1: left.append((hit.start, hit.end))
-            default: right.append((hit.start, hit.end))
-            }
+            if hit.side == 1 { left.append((hit.start, hit.end)) } else { right.append((hit.start, hit.end)) }
             h = hit.next
         }
-        var result: [Occurrence] = []
-        let u = book.units[Int(unit)]
-        if u.distance == 0 {
-            for (s, e) in whole { result.append(Occurrence(unit: unit, start: s, end: e, first: span(s, e, document), second: nil)) }
-        } else {
-            for (ls, le) in left {
-                var best: (Int32, Int32, Int32)?
-                for (rs, re) in right where positionSentence[Int(rs)] == positionSentence[Int(ls)] {
-                    let gap: Int32
-                    if rs > le { gap = rs - le - 1 } else if !u.ordered, re < ls { gap = ls - re - 1 } else { continue }
-                    if gap <= u.distance, best == nil || gap < best!.2 { best = (rs, re, gap) }
-                }
-                guard let (rs, re, gap) = best else { continue }
-                let (a, b) = rs > le ? ((ls, le), (rs, re)) : ((rs, re), (ls, le))
-                if gap == 0 {
-                    result.append(Occurrence(unit: unit, start: a.0, end: b.1, first: span(a.0, b.1, document), second: nil))
-                } else {
-                    result.append(Occurrence(unit: unit, start: a.0, end: b.1, first: span(a.0, a.1, document),
-                                             second: span(b.0, b.1, document)))
-                }
+        let ordered = book.hot.unitOrdered[Int(unit)]
+        // Each left match pairs with its nearest right match in the same sentence.
+        for (ls, le) in left {
+            var best: (Int32, Int32, Int32)?
+            for (rs, re) in right where positionSentence[Int(rs)] == positionSentence[Int(ls)] {
+                let gap: Int32
+                if rs > le { gap = rs - le - 1 } else if !ordered, re < ls { gap = ls - re - 1 } else { continue }
+                if gap <= distance, best == nil || gap < best!.2 { best = (rs, re, gap) }
+            }
+            guard let (rs, re, gap) = best else { continue }
+            let (a, b) = rs > le ? ((ls, le), (rs, re)) : ((rs, re), (ls, le))
+            if gap == 0 {
+                output.append(Occurrence(unit: unit, rule: rule, start: a.0, end: b.1, first: span(a.0, b.1, document), second: nil))
+            } else {
+                output.append(Occurrence(unit: unit, rule: rule, start: a.0, end: b.1, first: span(a.0, a.1, document),
+                                         second: span(b.0, b.1, document)))
             }
         }
-        result.sort { ($0.start, $0.end) < ($1.start, $1.end) }
-        var unique: [Occurrence] = []
-        for o in result where unique.last.map({ $0.start != o.start || $0.end != o.end || $0.first != o.first }) ?? true {
-            unique.append(o)
-        }
-        return unique
     }
 
     /// The bytes from the first to the last token of word positions `start...end`.
-    private func span(_ start: Int32, _ end: Int32, _ document: Document) -> ByteSpan {
-        let a = document.tokens[Int(positionToken[Int(start)])], b = document.tokens[Int(positionToken[Int(end)])]
-        return ByteSpan(start: a.start, end: b.end)
+    func span(_ start: Int32, _ end: Int32, _ document: Document) -> ByteSpan {
+        ByteSpan(start: document.tokens[Int(positionToken[Int(start)])].start, end: document.tokens[Int(positionToken[Int(end)])].end)
     }
 
     func sentence(of o: Occurrence) -> Int32 { positionSentence[Int(o.start)] }
 
     /// The cue that negates an occurrence: within the window before it, in the same clause.
-    func negationCue(before o: Occurrence) -> Int32? {
+    func negationCue(before o: Occurrence, window: Int32) -> Int32? {
         var i = cues.count - 1
         while i >= 0 {
             let c = cues[i]
             if c < o.start {
-                guard o.start - c <= book.negationWindow else { return nil }
+                guard o.start - c <= window else { return nil }
                 return positionClause[Int(c)] == positionClause[Int(o.start)] ? c : nil
             }
             i -= 1
@@ -279,6 +311,4 @@ final class CodebookMatcher: StageProcessor {
     func text(ofPosition p: Int32, in document: Document) -> String {
         document.text(of: document.tokens[Int(positionToken[Int(p)])])
     }
-
-    var touchedUnits: [Int32] { touched }
 }

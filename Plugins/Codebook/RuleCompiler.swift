@@ -80,6 +80,9 @@ final class CompiledCodebook: Sendable {
     let negationWindow: Int32
     let usesStems: Bool
     let termCount: Int
+    /// Flat copies of the fields the matcher reads per hit: reading a field of a struct in an array
+    /// copies the struct, and these structs hold strings (a retain and release per read).
+    let hot: HotFields
 
     init(terms: ByteKeyTable, hasFoldedKeys: Bool, hasSurfaceKeys: Bool, prefixTrie: IntKeyTable, prefixTerm: [Int32],
          phraseTrie: IntKeyTable, outputStart: [Int32], outputs: [Int32], units: [Unit], rules: [Rule], themes: [Theme],
@@ -98,9 +101,51 @@ final class CompiledCodebook: Sendable {
         self.negationWindow = negationWindow
         self.usesStems = usesStems
         self.termCount = termCount
+        hot = HotFields(units: units, rules: rules, themes: themes)
     }
 
     var usesPrefixes: Bool { prefixTerm.count > 1 }
+
+}
+
+/// What the matcher needs per unit, rule and theme, in arrays of plain values.
+struct HotFields: Sendable {
+    let unitIsTrigger: [Bool]
+    let unitOwner: [Int32]
+    let unitDistance: [Int32]
+    let unitOrdered: [Bool]
+    let unitDisplay: [String]
+    let ruleTheme: [Int32]
+    let ruleWeight: [Double]
+    let ruleSkipsNegated: [Bool]
+    /// Exclusion units of rule r (its own, then its theme's): `exclusions[exclusionStart[r]..<exclusionStart[r + 1]]`.
+    let exclusionStart: [Int32]
+    let exclusions: [Int32]
+    let themeThreshold: [Double]
+    let themeRank: [Int32]
+    let themeHasQuestions: [Bool]
+
+    init(units: [CompiledCodebook.Unit], rules: [CompiledCodebook.Rule], themes: [CompiledCodebook.Theme]) {
+        unitIsTrigger = units.map { $0.role == .trigger }
+        unitOwner = units.map(\.owner)
+        unitDistance = units.map(\.distance)
+        unitOrdered = units.map(\.ordered)
+        unitDisplay = units.map(\.display)
+        ruleTheme = rules.map(\.theme)
+        ruleWeight = rules.map(\.weight)
+        ruleSkipsNegated = rules.map { $0.negated == .skip }
+        var start: [Int32] = [], list: [Int32] = []
+        for rule in rules {
+            start.append(Int32(list.count))
+            list += rule.exclusions + themes[Int(rule.theme)].exclusions
+        }
+        start.append(Int32(list.count))
+        exclusionStart = start
+        exclusions = list
+        themeThreshold = themes.map(\.threshold)
+        themeRank = themes.map(\.rank)
+        themeHasQuestions = themes.map { !$0.questions.isEmpty }
+    }
 }
 
 /// Builds a `CompiledCodebook` from a checked `Codebook`.

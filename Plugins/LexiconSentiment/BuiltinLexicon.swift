@@ -4467,8 +4467,11 @@ acclamation	2
 affirmation	1.5
 agreements	0.3
 ahaha*	2
+ass	-1.5
 babe	1.2
+bad ass	1.6
 bad luck	-2
+badass	1.6
 bae	1.6
 bahaha*	2.2
 better still	0.5
@@ -4498,6 +4501,7 @@ crushing it	2
 detrimental	-2
 diversity	0.3
 down in the dumps	-2.2
+drama	-1.2
 easily	1
 extremism	-1.2
 feel better	1.6
@@ -4540,6 +4544,8 @@ incentivizes	0.8
 issues log	0
 jointly	0.2
 key success factor	0.3
+kick ass	1.5
+kickass	1.6
 killing it	2.4
 last straw	-2
 lolol*	2
@@ -4550,6 +4556,7 @@ low risk	0.8
 made my day	3
 make my day	2.5
 makes my day	2.8
+mean	-1.5	after=so|very|too|really|being|was|is|are|be|were|you're|that's|are|pretty|just|kinda
 measures of success	0
 move away	0
 moved away	0
@@ -4568,6 +4575,7 @@ no big deal	0.5
 no offence	0
 no offense	0
 no thanks	-0.5
+o_o	-0.5
 oh no	-1.5
 oh well	-0.5
 on cloud nine	3
@@ -4585,6 +4593,8 @@ proper	0.6
 properly	1
 quite a few	0
 rest in peace	-1.5
+retard	-2.5
+retarded	-2.5
 right on	1.5
 rip	-1.5
 risk management	0
@@ -4606,6 +4616,7 @@ significantly	0.3
 sit on shelves	-1.2
 sit on the shelf	-1.2
 skilled	1.2
+slut	-2.5
 so true	1.2
 stressed out	-2
 success criteria	0
@@ -4622,6 +4633,7 @@ under the weather	-1.5
 vital	1.2
 way to go	2
 well	0.8	after=worked|works|work|working|went|goes|going|go|gone|done|performed|performs|performing|runs|ran|run|running|managed|organised|organized|played|plays|played|served|serves|did|does|do|doing|functioning|functions|functioned|written|made|acted|directed|shot|cast|crafted|designed|built|received|supported|attended|very|really|so|extremely|exceptionally|remarkably|pretty|quite|fairly|reasonably|incredibly|amazingly|particularly|especially|get|getting|got|gets|holds|held|up|together|sells|sold|fits|fit|fitted
+whore	-2.5
 wifey	1.2
 woohoo*	2.8
 xoxo*	2

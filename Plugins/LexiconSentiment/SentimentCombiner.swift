@@ -38,9 +38,12 @@ struct SentimentCombiner {
         // A turn ("good tool, but expensive") whose two sides point opposite ways is the clearest mixed.
         var turned = false
         for turn in scorer.turns {
-            // Before the advice rule: "it would be great, but it will not work" is both, to a reader.
-            let a = turn.before.reduce(0.0) { $0 + clauses[$1].positive + clauses[$1].negative }
-            let b = turn.after.reduce(0.0) { $0 + clauses[$1].positive + clauses[$1].negative }
+            // Before the advice rule ("it would be great, but it will not work" is both, to a reader);
+            // a concession ("although it was slow, …") counts at its reduced weight.
+            func side(_ indices: [Int]) -> Double {
+                indices.reduce(0.0) { $0 + (clauses[$1].positive + clauses[$1].negative) * (clauses[$1].isConcession ? clauses[$1].weight : 1) }
+            }
+            let a = side(turn.before), b = side(turn.after)
             if min(abs(a), abs(b)) >= s.mixedTurnMinimum, (a > 0) != (b > 0) {
                 turned = true
                 scorer.note("a turn joins \(signed(a)) and \(signed(b)): both sides clear")

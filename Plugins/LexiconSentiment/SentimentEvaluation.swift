@@ -8,6 +8,10 @@ public enum SentimentEvaluation {
     public struct GoldLabel: Sendable {
         public var id: String
         public var label: Sentiment.Label
+        public init(id: String, label: Sentiment.Label) {
+            self.id = id
+            self.label = label
+        }
     }
 
     /// A text with its mean human rating (VADER's ground-truth sets: -4…4).
@@ -15,6 +19,11 @@ public enum SentimentEvaluation {
         public var id: String
         public var rating: Double
         public var text: String
+        public init(id: String, rating: Double, text: String) {
+            self.id = id
+            self.rating = rating
+            self.text = text
+        }
     }
 
     public struct LabelReport: Sendable {

@@ -241,7 +241,7 @@ final class SentimentScorer {
         var why: [String] = []
         if emphasis {
             v *= 1 + settings.capsBoost
-            why.append("emphasis ×\(fmt(1 + settings.capsBoost))")
+            if tracing { why.append("emphasis ×\(fmt(1 + settings.capsBoost))") }
         }
         if boostLeft > 0, boost != 0 {
             let f = boostFactor()
@@ -380,7 +380,8 @@ final class SentimentScorer {
         flip = nil
         let value: Double
         if f.used {
-            value = (f.isLack ? min(f.own, f.flipped) : f.flipped) * f.factor
+            // "hinder cooperation" is at least as bad as "hinder"; "avoid duplication" turns good.
+            value = (f.isLack || (f.own < 0 && f.flipped < 0) ? min(f.own, f.flipped) : f.flipped) * f.factor
         } else {
             value = f.own * f.factor * (f.negated ? settings.negationFactor : 1)
         }

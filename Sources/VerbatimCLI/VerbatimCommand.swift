@@ -11,7 +11,7 @@ public struct VerbatimCommand: ParsableCommand {
             pipeline and writes coded.jsonl, counts.csv and quotes.md into ./verbatim-out.
             """,
         version: VerbatimVersion.string,
-        subcommands: [RunCommand.self, StemCommand.self, StagesCommand.self, PipelineCommand.self, QuotesCommand.self, ExportCommand.self, SentimentBenchCommand.self, AgreeCommand.self, ExplainCommand.self],
+        subcommands: [RunCommand.self, StemCommand.self, StagesCommand.self, PipelineCommand.self, QuotesCommand.self, ExportCommand.self, SentimentBenchCommand.self, AgreeCommand.self, ExplainCommand.self, MergeCommand.self, CodebookCommand.self],
         defaultSubcommand: nil)
 
     public init() {}

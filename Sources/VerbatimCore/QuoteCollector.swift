@@ -21,6 +21,8 @@ public struct Quote: Sendable, Equatable {
     public var respondent: String = ""
     /// The extract's distinct stems, sorted: for near-duplicate checks and representativeness.
     public var stems: [String] = []
+    /// The same stems as a collector's interned ids, sorted (empty outside a collector).
+    var stemIDs: [Int32] = []
     /// How clearly the extract shows the theme (evidence strength and coverage), 0…1.
     public var clarity: Double = 0
     /// How self-contained and quotable it reads (length, whole clauses, no dangling opener), 0…1.
@@ -57,12 +59,15 @@ public final class QuoteCollector: DocumentSink {
     /// Themes in the order their first candidate arrived.
     private var themeOrder: [String] = []
     private var sequence = 0
-    /// Documents seen, and per stem the documents that contain it (for rarity weights).
+    /// Stems are counted by interned id (first-seen order, so ids are the same for the same input).
+    private var stemIndex: [String: Int32] = [:]
+    private var stemNames: [String] = []
+    /// Documents seen, and per stem id the documents that contain it (for rarity weights).
     private var documents = 0
-    private var documentFrequency: [String: Int] = [:]
-    /// Per theme: coded documents, and per stem the coded documents that contain it.
+    private var documentFrequency: [Int32] = []
+    /// Per theme: coded documents, and per stem id the coded documents that contain it.
     private var themeDocuments: [String: Int] = [:]
-    private var themeFrequency: [String: [String: Int]] = [:]
+    private var themeFrequency: [String: [Int32]] = [:]
 
     /// Two quotes sharing at least this Jaccard similarity of stems are near-duplicates.
     public static let nearDuplicate = 0.6
@@ -77,29 +82,46 @@ public final class QuoteCollector: DocumentSink {
     public func add(_ document: Document) {
         sequence += 1
         documents += 1
-        let stems = QuoteExtractor.stems(of: document, in: 0..<document.utf8.count)
-        for s in stems { documentFrequency[s, default: 0] += 1 }
+        // Stems once per document, as ids: for the frequencies and for every extract.
+        var tokens: [QuoteExtractor.TokenStemID] = []
+        for t in QuoteExtractor.tokenStems(of: document) {
+            var id = stemIndex[t.stem]
+            if id == nil {
+                id = Int32(stemNames.count)
+                stemIndex[t.stem] = id
+                stemNames.append(t.stem)
+            }
+            tokens.append((t.start, t.end, id!))
+        }
+        let ids = QuoteExtractor.distinct(tokens, in: 0..<document.utf8.count)
+        Self.count(ids, into: &documentFrequency, size: stemNames.count)
         var seenThemes = Set<String>()
         for code in document.codes where seenThemes.insert(code.theme).inserted {
             themeDocuments[code.theme, default: 0] += 1
-            var frequency = themeFrequency[code.theme, default: [:]]
-            for s in stems { frequency[s, default: 0] += 1 }
-            themeFrequency[code.theme] = frequency
-            guard let quote = QuoteExtractor.extract(code: code, from: document, maxCharacters: maxCharacters, sequence: sequence)
+            // Updated in place: taking the array out and back would copy it for every answer.
+            Self.count(ids, into: &themeFrequency[code.theme, default: []], size: stemNames.count)
+            guard var quote = QuoteExtractor.extract(code: code, from: document, maxCharacters: maxCharacters, sequence: sequence,
+                                                     stemIDs: tokens)
             else { continue }
             if pools[code.theme] == nil {
                 pools[code.theme] = [[], [], []]
                 themeOrder.append(code.theme)
             }
             let group = Self.sentimentGroup(quote.sentiment?.label)
-            var list = pools[code.theme]![group]
-            let position = list.firstIndex { Self.ranksBefore(quote, $0) } ?? list.endIndex
+            // In place, so the pool is not copied for every answer.
+            let position = pools[code.theme]![group].firstIndex { Self.ranksBefore(quote, $0) } ?? pools[code.theme]![group].endIndex
             if position < keepPerTheme {
-                list.insert(quote, at: position)
-                if list.count > keepPerTheme { list.removeLast() }
-                pools[code.theme]![group] = list
+                quote.stems = quote.stemIDs.map { stemNames[Int($0)] }.sorted()
+                pools[code.theme]![group].insert(quote, at: position)
+                if pools[code.theme]![group].count > keepPerTheme { pools[code.theme]![group].removeLast() }
             }
         }
+    }
+
+    /// Adds one to each id's count, growing the table to the vocabulary first.
+    static func count(_ ids: [Int32], into table: inout [Int32], size: Int) {
+        if table.count < size { table.append(contentsOf: repeatElement(0, count: size - table.count)) }
+        for id in ids { table[Int(id)] += 1 }
     }
 
     /// 0 positive, 1 negative, 2 anything else: the groups `balanced` alternates between.
@@ -124,15 +146,15 @@ public final class QuoteCollector: DocumentSink {
         var candidates = groups.flatMap { $0 }
         let n = Double(documents)
         let themeCount = themeDocuments[theme] ?? 0
-        let frequency = themeFrequency[theme] ?? [:]
+        let frequency = themeFrequency[theme] ?? []
         // Cosine-style similarity between the extract's stems and the theme's other answers:
         // each shared stem counts by how many of the others use it and how rare it is overall.
         var raw = [Double](repeating: 0, count: candidates.count)
         for (k, q) in candidates.enumerated() where themeCount > 1 {
             var num = 0.0, norm = 0.0
-            for s in q.stems {
-                let idf = log((n + 1) / (Double(documentFrequency[s] ?? 0) + 0.5))
-                let others = Double(max(0, (frequency[s] ?? 0) - 1)) / Double(themeCount - 1)
+            for id in q.stemIDs.map(Int.init) {
+                let idf = log((n + 1) / (Double(id < documentFrequency.count ? documentFrequency[id] : 0) + 0.5))
+                let others = Double(max(0, (id < frequency.count ? Int(frequency[id]) : 0) - 1)) / Double(themeCount - 1)
                 num += idf * idf * others
                 norm += idf * idf
             }
@@ -165,7 +187,7 @@ public final class QuoteCollector: DocumentSink {
                 for (i, q) in candidates.enumerated() {
                     if !allowRepeats, respondents.contains(q.respondent) { continue }
                     var similarity = 0.0
-                    for c in chosen { similarity = max(similarity, Self.jaccard(q.stems, c.stems)) }
+                    for c in chosen { similarity = max(similarity, Self.jaccard(q.stemIDs, c.stemIDs)) }
                     if similarity >= Self.nearDuplicate || chosen.contains(where: { $0.text == q.text }) { continue }
                     let group = Self.sentimentGroup(q.sentiment?.label)
                     // A soft penalty for overlap keeps the list varied below the duplicate line.
@@ -196,7 +218,7 @@ public final class QuoteCollector: DocumentSink {
     }
 
     /// Jaccard similarity of two sorted, duplicate-free arrays.
-    public static func jaccard(_ a: [String], _ b: [String]) -> Double {
+    public static func jaccard<T: Comparable>(_ a: [T], _ b: [T]) -> Double {
         if a.isEmpty && b.isEmpty { return 1 }
         var i = 0, j = 0, shared = 0
         while i < a.count && j < b.count {
@@ -291,6 +313,12 @@ public enum QuoteExtractor {
     static let ellipsis = "…"
 
     public static func extract(code: Code, from document: Document, maxCharacters: Int, sequence: Int) -> Quote? {
+        extract(code: code, from: document, maxCharacters: maxCharacters, sequence: sequence, stemIDs: nil)
+    }
+
+    /// With `stemIDs` (a collector's interned stems of the document's words) the quote gets
+    /// `stemIDs`; without, it gets `stems`.
+    static func extract(code: Code, from document: Document, maxCharacters: Int, sequence: Int, stemIDs: [TokenStemID]?) -> Quote? {
         guard !code.evidence.isEmpty else { return nil }
         let bytes = document.utf8
         let limit = max(8, maxCharacters)
@@ -355,7 +383,11 @@ public enum QuoteExtractor {
         } else {
             quote.respondent = document.response.id
         }
-        quote.stems = stems(of: document, in: window)
+        if let stemIDs {
+            quote.stemIDs = distinct(stemIDs, in: window)
+        } else {
+            quote.stems = distinct(tokenStems(of: document), in: window)
+        }
         let strength = min(max(code.score, 0), 3) / 3
         quote.clarity = 0.5 * strength + 0.5 * Double(covered) / Double(code.evidence.count)
         let wholeAnswer = window == trimmed(bytes, 0..<bytes.count)
@@ -394,33 +426,68 @@ public enum QuoteExtractor {
             if ch.isLetter { firstWord.append(ch) } else if !firstWord.isEmpty { break } else if !ch.isWhitespace { break }
         }
         if dependentOpeners.contains(firstWord.lowercased()) { score -= 0.15 }
-        let letters = body.unicodeScalars.reduce(0) { $0 + ($1.properties.isAlphabetic ? 1 : 0) }
+        // Mostly symbols, digits or list marks reads badly; non-ASCII characters count as letters
+        // (a cheap stand-in for the Unicode letter property, which is slow to look up).
+        var letters = 0
+        for b in body.utf8 where (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b >= 0xC0 { letters += 1 }
         if length > 0, Double(letters) / length < 0.6 { score -= 0.2 }
         return min(1, max(0, score)) * 0.85 + (wholeAnswer ? 0.15 : 0)
     }
 
-    /// The distinct stems of the word tokens inside `range` (bytes), sorted. Without tokens, the
-    /// lower-cased letter runs of the text stand in for stems.
-    public static func stems(of document: Document, in range: Range<Int>) -> [String] {
-        var set = Set<String>()
+    /// A word and its stem, by byte range of the text.
+    public typealias TokenStem = (start: Int, end: Int, stem: String)
+
+    /// The stems of the word tokens (of two bytes or more). Without tokens, the lower-cased letter
+    /// and digit runs of the text stand in for stems.
+    public static func tokenStems(of document: Document) -> [TokenStem] {
+        var out: [TokenStem] = []
         if document.tokens.isEmpty {
-            var word = ""
-            for ch in String(decoding: document.utf8[range.clamped(to: 0..<document.utf8.count)], as: UTF8.self).lowercased() {
+            var word = "", start = 0, offset = 0
+            for ch in String(decoding: document.utf8, as: UTF8.self) {
                 if ch.isLetter || ch.isNumber {
-                    word.append(ch)
+                    if word.isEmpty { start = offset }
+                    word += ch.lowercased()
                 } else {
-                    if word.count > 1 { set.insert(word) }
+                    if word.count > 1 { out.append((start, offset, word)) }
                     word = ""
                 }
+                offset += ch.utf8.count
             }
-            if word.count > 1 { set.insert(word) }
+            if word.count > 1 { out.append((start, offset, word)) }
         } else {
-            for t in document.tokens where t.kind != .punctuation && Int(t.start) >= range.lowerBound && Int(t.end) <= range.upperBound {
-                let stem = document.stem(t)
-                if stem.utf8.count > 1 { set.insert(stem) }
+            out.reserveCapacity(document.tokens.count)
+            for t in document.tokens where t.kind != .punctuation && t.end - t.start > 0 {
+                let length = t.stemEnd > t.stemStart ? t.stemEnd - t.stemStart : t.normalizedEnd - t.normalizedStart
+                if length > 1 { out.append((Int(t.start), Int(t.end), document.stem(t))) }
             }
         }
+        return out
+    }
+
+    /// A word and its stem's id in a collector.
+    typealias TokenStemID = (start: Int, end: Int, id: Int32)
+
+    /// The distinct stem ids inside `range` (bytes), sorted.
+    static func distinct(_ tokens: [TokenStemID], in range: Range<Int>) -> [Int32] {
+        var ids: [Int32] = []
+        for t in tokens where t.start >= range.lowerBound && t.end <= range.upperBound { ids.append(t.id) }
+        ids.sort()
+        var unique: [Int32] = []
+        unique.reserveCapacity(ids.count)
+        for id in ids where unique.last != id { unique.append(id) }
+        return unique
+    }
+
+    /// The distinct stems inside `range` (bytes), sorted.
+    public static func distinct(_ tokenStems: [TokenStem], in range: Range<Int>) -> [String] {
+        var set = Set<String>()
+        for t in tokenStems where t.start >= range.lowerBound && t.end <= range.upperBound { set.insert(t.stem) }
         return set.sorted()
+    }
+
+    /// The distinct stems of the words inside `range` (bytes) of `document`, sorted.
+    public static func stems(of document: Document, in range: Range<Int>) -> [String] {
+        distinct(tokenStems(of: document), in: range)
     }
 
     // MARK: Trimming

@@ -139,7 +139,8 @@ import VerbatimTestSupport
 
     @Test func jaccard() {
         #expect(QuoteCollector.jaccard(["a", "b", "c"], ["b", "c", "d"]) == 0.5)
-        #expect(QuoteCollector.jaccard([], []) == 1)
-        #expect(QuoteCollector.jaccard(["a"], []) == 0)
+        #expect(QuoteCollector.jaccard([String](), []) == 1)
+        #expect(QuoteCollector.jaccard(["a"], [String]()) == 0)
+        #expect(QuoteCollector.jaccard([1, 2, 3, 4] as [Int32], [2, 4]) == 0.5)
     }
 }
