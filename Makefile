@@ -38,3 +38,23 @@ test: setup
 
 clean:
 	rm -rf .build verbatim-out
+
+# Measuring and scaling out (none of these is part of `make test`).
+BENCH_N ?= 100000
+.PHONY: bench bench-vs-peer scale-curve test-spark
+
+## bench: throughput of each stage and of the whole pipeline (package-benchmark; separate package in Benchmarks/)
+bench: setup
+	cd Benchmarks && $(SWIFT) package benchmark $(BENCH_ARGS)
+
+## bench-vs-peer: Verbatim against ICU tokenising alone and a Python peer (BENCH_N=1000000 for national scale)
+bench-vs-peer: setup
+	scripts/bench-vs-peer -n $(BENCH_N) $(BENCH_ARGS)
+
+## scale-curve: time and peak memory for 10k, 100k and 1M answers; 1 vs 2 threads byte-identical
+scale-curve: setup
+	scripts/scale-curve $(BENCH_ARGS)
+
+## test-spark: Spark local[2] piping through `verbatim run - --out -`, then `verbatim merge` = one run
+test-spark: setup
+	scripts/test-spark $(BENCH_ARGS)

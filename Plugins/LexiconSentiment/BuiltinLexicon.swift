@@ -4743,6 +4743,7 @@ seriously	boost 0.3
 super	boost 0.4 1.5
 mega	boost 0.4 1
 uber	boost 0.4
+positively	boost 0.3
 hella	boost 0.4
 helluva	boost 0.4
 crazy	boost 0.3 -1.2
@@ -4831,6 +4832,8 @@ fewer	lack -0.5
 poor	lack -2.2
 weak	lack -1.6
 missing	lack -1.2
+low	lack -1.0
+lower	lack -0.6
 need for	lack -0.3
 needs for	lack -0.3
 reluctance to	lack -1.2
@@ -5016,8 +5019,5 @@ please	advice 0.4
 suggest	advice 0.8
 suggestion	advice 0.8
 propose	advice 0.8
-positively	boost 0.3
-low	lack -1.0
-lower	lack -0.6
 """#
 }

@@ -5,7 +5,7 @@ import VerbatimStages
 /// Where the answers come from and how to read them; shared by every command that reads input.
 struct InputOptionGroup: ParsableArguments {
     @Argument(help: ArgumentHelp(
-        "The answers: .jsonl, .csv or plain text (one answer per line); - reads JSON Lines from standard input.",
+        "The answers: .jsonl, .csv, .xlsx or plain text (one answer per line); - reads JSON Lines from standard input.",
         discussion: "Defaults to the bundled Corpora/collab2008/responses.jsonl."))
     var input: String?
 
