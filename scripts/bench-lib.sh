@@ -54,7 +54,8 @@ bench_peer_venv() {
         python3 -m venv "$venv"
         "$venv/bin/pip" install -q --disable-pip-version-check PyStemmer vaderSentiment pyyaml >&2
     fi
-    PEER_PYTHON=$(realpath "$venv/bin/python")
+    # Not realpath: the venv's python is a symlink, and only its own path selects the venv.
+    PEER_PYTHON="$(pwd)/$venv/bin/python"
 }
 
 # bench_time RESULT_FILE LABEL COMMAND...: runs the command with its standard output discarded and

@@ -92,7 +92,7 @@ public struct PatternText: Sendable {
     public var columnsAreExact: Bool
     public var pattern: Pattern
 
-    /// The place of the character at `offset` (in characters) inside the pattern.
+    /// The place of the character at `offset` (in Unicode scalars, as YAML columns count) inside the pattern.
     func location(atOffset offset: Int) -> SourceLocation {
         guard columnsAreExact, let column = location.column else { return location }
         return SourceLocation(file: location.file, line: location.line, column: column + offset)
@@ -123,7 +123,7 @@ public struct PatternSequence: Sendable {
 /// One position of a phrase: `word`, `a|b`, `@concept`.
 public struct PatternItem: Sendable {
     public var alternatives: [PatternAlternative]
-    /// Character offset in the pattern text.
+    /// Offset in the pattern text, in Unicode scalars.
     public var offset: Int
 }
 

@@ -77,7 +77,7 @@ enum CodebookParser {
                             throw file.error(c.keyNode, "concept '\(c.key)' is defined twice (first at \(first.location))",
                                              hint: "rename one of them")
                         }
-                        guard !c.key.isEmpty, c.key.allSatisfy(PatternParser.isNameCharacter) else {
+                        guard PatternParser.isName(c.key) else {
                             throw file.error(c.keyNode, "'\(c.key)' is not a valid concept name",
                                              hint: "use letters, digits, '_' and '-'")
                         }
@@ -150,7 +150,7 @@ enum CodebookParser {
             throw file.error(node, "a theme without 'id'", hint: "give every theme an id, e.g. `- id: leadership`")
         }
         let id = try file.scalar(idEntry.value, what: "'id'")
-        guard !id.isEmpty, id.allSatisfy({ PatternParser.isNameCharacter($0) || $0 == "." }) else {
+        guard !id.isEmpty, id.unicodeScalars.allSatisfy({ PatternParser.isNameScalar($0) || $0 == "." }) else {
             throw file.error(idEntry.value, "'\(id)' is not a valid theme id", hint: "use letters, digits, '_', '-' and '.'")
         }
         var theme = ThemeDefinition(id: id, label: id, description: "", parent: nil, colour: nil, questions: [], threshold: nil,
@@ -211,13 +211,13 @@ enum CodebookParser {
         guard !p.isEmpty else {
             throw file.error(match.value, "empty rule: 'match' lists no pattern", hint: "write the words to match, e.g. `match: [budget, fund*]`")
         }
-        var rule = RuleDefinition(id: slug(p[0].text, index: index), patterns: p, weight: nil, unless: [], negated: nil, location: location)
+        var rule = RuleDefinition(id: "", patterns: p, weight: nil, unless: [], negated: nil, location: location)
         var explicitID = false
         for e in entries {
             switch e.key {
             case "id":
                 let id = try file.scalar(e.value, what: "'id'")
-                guard !id.isEmpty, id.allSatisfy(PatternParser.isNameCharacter) else {
+                guard PatternParser.isName(id) else {
                     throw file.error(e.value, "'\(id)' is not a valid rule id", hint: "use letters, digits, '_' and '-'")
                 }
                 rule.id = id
@@ -228,6 +228,7 @@ enum CodebookParser {
             default: break
             }
         }
+        if !explicitID { rule.id = slug(p[0].text, index: index) }
         return (rule, explicitID)
     }
 
@@ -265,11 +266,10 @@ enum CodebookParser {
         var result: [String] = []
         for item in try file.items(node, what: what) {
             let w = try file.scalar(item, what: what)
-            let atoms = PatternParser.atoms(of: Substring(w), offset: 0)
-            guard atoms.count == 1, atoms[0].text == w.trimmed else {
+            guard let word = PatternParser.singleWord(w.trimmed) else {
                 throw file.error(item, "\(what) must be single words; '\(w)' is not")
             }
-            result.append(PatternParser.fold(w))
+            result.append(word)
         }
         return result
     }

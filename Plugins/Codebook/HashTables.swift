@@ -1,16 +1,21 @@
-/// Hash tables for the matcher, built once when the stage is built and then only read, so that
-/// workers share them. Keys are hashed straight from byte slices: no `String` per token.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Hash tables for the matcher: mutable builders used while a codebook is compiled, and read-only
+/// raw views of them that all workers share. Keys are hashed straight from byte slices: no `String`
+/// per token.
 
 /// Byte-string keys (tagged with a kind byte) to `Int32` values; open addressing, linear probing.
 struct ByteKeyTable: Sendable {
     /// Entry index + 1 per slot; 0 is empty.
-    private var slots: [Int32]
-    private var entryStart: [Int32] = []
-    private var entryLength: [Int32] = []
-    private var entryKind: [UInt8] = []
-    private(set) var values: [Int32] = []
-    private var pool: [UInt8] = []
-    private var mask: Int
+    fileprivate var slots: [Int32]
+    fileprivate var entryStart: [Int32] = []
+    fileprivate var entryLength: [Int32] = []
+    fileprivate var entryKind: [UInt8] = []
+    fileprivate(set) var values: [Int32] = []
+    fileprivate var pool: [UInt8] = []
+    fileprivate var mask: Int
 
     init(capacity: Int = 64) {
         var size = 16
@@ -18,8 +23,6 @@ struct ByteKeyTable: Sendable {
         slots = [Int32](repeating: 0, count: size)
         mask = size - 1
     }
-
-    var count: Int { values.count }
 
     @inline(__always)
     static func hash(kind: UInt8, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
@@ -110,9 +113,9 @@ struct ByteKeyTable: Sendable {
 
 /// `UInt64` keys to `Int32` values (trie transitions: node and symbol packed in one key).
 struct IntKeyTable: Sendable {
-    private var keys: [UInt64]
-    private var values: [Int32]
-    private var mask: Int
+    fileprivate var keys: [UInt64]
+    fileprivate var values: [Int32]
+    fileprivate var mask: Int
     private(set) var count = 0
     private static let empty = UInt64.max
 
@@ -125,7 +128,7 @@ struct IntKeyTable: Sendable {
     }
 
     @inline(__always)
-    private static func slot(_ key: UInt64, _ mask: Int) -> Int {
+    fileprivate static func slot(_ key: UInt64, _ mask: Int) -> Int {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
     }
 
@@ -157,5 +160,100 @@ struct IntKeyTable: Sendable {
         mask = keys.count - 1
         count = 0
         for (k, v) in zip(oldKeys, oldValues) where k != Self.empty { set(k, v) }
+    }
+}
+
+// MARK: Frozen views for the matcher
+
+/// Memory written once while a codebook is compiled and then only read, by any thread. The matcher
+/// reads it through `RawArray` views: plain pointers, so reading costs no reference counting and no
+/// bounds checks in the hot loop (the builders above checked everything when the tables were made).
+final class FrozenMemory: @unchecked Sendable {
+    // Only appended to while the owning codebook is being built, before it is shared.
+    private var blocks: [UnsafeMutableRawPointer] = []
+
+    /// A copy of `array` owned by this object. `T` must be a plain value type (no references).
+    func copy<T>(_ array: [T]) -> RawArray<T> {
+        let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(1, array.count))
+        array.withUnsafeBufferPointer { if let a = $0.baseAddress { pointer.initialize(from: a, count: array.count) } }
+        blocks.append(UnsafeMutableRawPointer(pointer))
+        return RawArray(base: UnsafePointer(pointer), count: array.count)
+    }
+
+    deinit {
+        for block in blocks { block.deallocate() }
+    }
+}
+
+/// A read-only view of memory owned by a `FrozenMemory`.
+struct RawArray<T>: @unchecked Sendable {
+    let base: UnsafePointer<T>
+    let count: Int
+
+    @inline(__always) subscript(i: Int) -> T {
+        assert(i >= 0 && i < count)
+        return base[i]
+    }
+}
+
+/// The read-only form of a `ByteKeyTable`.
+struct RawByteKeyTable: Sendable {
+    private let slots: RawArray<Int32>
+    private let entryStart: RawArray<Int32>
+    private let entryLength: RawArray<Int32>
+    private let entryKind: RawArray<UInt8>
+    private let values: RawArray<Int32>
+    private let pool: RawArray<UInt8>
+    private let mask: Int
+
+    init(_ table: ByteKeyTable, in memory: FrozenMemory) {
+        slots = memory.copy(table.slots)
+        entryStart = memory.copy(table.entryStart)
+        entryLength = memory.copy(table.entryLength)
+        entryKind = memory.copy(table.entryKind)
+        values = memory.copy(table.values)
+        pool = memory.copy(table.pool)
+        mask = table.mask
+    }
+
+    /// The value for the key, or -1.
+    @inline(__always)
+    func lookup(kind: UInt8, _ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        var i = ByteKeyTable.hash(kind: kind, bytes) & mask
+        while true {
+            let e = Int(slots[i]) - 1
+            if e < 0 { return -1 }
+            if entryKind[e] == kind, Int(entryLength[e]) == bytes.count {
+                if bytes.isEmpty || memcmp(pool.base + Int(entryStart[e]), bytes.baseAddress!, bytes.count) == 0 { return values[e] }
+            }
+            i = (i + 1) & mask
+        }
+    }
+}
+
+/// The read-only form of an `IntKeyTable`, key and value side by side so a probe touches one cache line.
+struct RawIntKeyTable: Sendable {
+    struct Slot {
+        var key: UInt64
+        var value: Int32
+    }
+    private let slots: RawArray<Slot>
+    private let mask: Int
+
+    init(_ table: IntKeyTable, in memory: FrozenMemory) {
+        slots = memory.copy(zip(table.keys, table.values).map { Slot(key: $0, value: $1) })
+        mask = table.mask
+    }
+
+    /// The value for `key`, or -1.
+    @inline(__always)
+    func lookup(_ key: UInt64) -> Int32 {
+        var i = IntKeyTable.slot(key, mask)
+        while true {
+            let slot = slots[i]
+            if slot.key == key { return slot.value }
+            if slot.key == UInt64.max { return -1 }
+            i = (i + 1) & mask
+        }
     }
 }

@@ -7,7 +7,7 @@ final class CodebookMatcher: StageProcessor {
     let stageName: String
     /// Reused from document to document. Taken out of the object while a document is processed, so
     /// the hot loops work on a local struct (no dynamic exclusivity checks, no retains per access).
-    private var scratch: MatchScratch
+    private var scratch: MatchScratch?
 
     init(book: CompiledCodebook, stageName: String) {
         self.book = book
@@ -16,14 +16,15 @@ final class CodebookMatcher: StageProcessor {
     }
 
     func process(_ document: inout Document) throws {
-        var s = MatchScratch(unitCount: 0)
-        swap(&s, &scratch)
+        // Moved out and back, not copied: the arrays stay uniquely referenced, so nothing is copied.
+        var s = scratch!
+        scratch = nil
+        defer { scratch = s }
         s.begin()
         s.scan(document, book)
         var codes: [Code] = []
         var notes: [String] = []
         if !s.touched.isEmpty { s.evaluate(document, book, codes: &codes, notes: &notes) }
-        swap(&s, &scratch)
         if document.collectTrace {
             for note in notes { document.trace.append(Trace(stage: stageName, message: note)) }
         }
@@ -63,6 +64,7 @@ struct MatchScratch {
     var active: [Active] = []
     var nextActive: [Active] = []
     var tokenTerms: [Int32] = []
+    var wordTerms = WordTermCache()
     static let maxActive = 512
 
     struct Hit {
@@ -117,7 +119,6 @@ struct MatchScratch {
         active.removeAll(keepingCapacity: true)
         var clause: Int32 = 0
         var sentence: Int32 = -1
-        let usesPrefixes = book.usesPrefixes, hasSurfaceKeys = book.hasSurfaceKeys
         document.tokens.withUnsafeBufferPointer { tokens in
             document.normalizedPool.withUnsafeBufferPointer { normalizedPool in
                 document.stemPool.withUnsafeBufferPointer { stemPool in
@@ -137,27 +138,13 @@ struct MatchScratch {
                                 }
                                 continue
                             }
-                            tokenTerms.removeAll(keepingCapacity: true)
-                            let folded = book.terms.lookup(kind: CompiledCodebook.KeyKind.folded, normalized)
-                            var isCue = false
-                            if folded >= 0 {
-                                if folded & CompiledCodebook.WordFlag.ignored != 0 { continue }
-                                if folded & CompiledCodebook.WordFlag.breaker != 0 { clause += 1 }
-                                isCue = folded & CompiledCodebook.WordFlag.cue != 0
-                                let id = folded & CompiledCodebook.WordFlag.termMask
-                                if id > 0 { tokenTerms.append(id - 1) }
-                            }
-                            if !isCue { isCue = Self.endsWithNot(normalized) }
                             let stem = token.stemEnd > token.stemStart
                                 ? UnsafeBufferPointer(rebasing: stemPool[Int(token.stemStart)..<Int(token.stemEnd)]) : normalized
-                            let s = book.terms.lookup(kind: CompiledCodebook.KeyKind.stem, stem)
-                            if s >= 0 { tokenTerms.append(s) }
-                            if hasSurfaceKeys {
-                                let raw = UnsafeBufferPointer(rebasing: text[Int(token.start)..<Int(token.end)])
-                                let t = book.terms.lookup(kind: CompiledCodebook.KeyKind.surface, raw)
-                                if t >= 0 { tokenTerms.append(t) }
-                            }
-                            if usesPrefixes { prefixTerms(normalized, book) }
+                            let raw = UnsafeBufferPointer(rebasing: text[Int(token.start)..<Int(token.end)])
+                            let flags = terms(of: raw, normalized: normalized, stem: stem, book)
+                            if flags & CompiledCodebook.WordFlag.ignored != 0 { continue }
+                            if flags & CompiledCodebook.WordFlag.breaker != 0 { clause += 1 }
+                            let isCue = flags & CompiledCodebook.WordFlag.cue != 0 || Self.endsWithNot(normalized)
                             let position = Int32(positionToken.count)
                             positionToken.append(Int32(ti))
                             positionClause.append(clause)
@@ -169,6 +156,34 @@ struct MatchScratch {
                 }
             }
         }
+    }
+
+    /// Sets `tokenTerms` to the term ids of a word (stem, folded and exact forms, wildcard prefixes)
+    /// and returns its flags (ignored, negation cue, cue breaker). Memoised per worker by the word as
+    /// written and its stem (the normalised form follows from the first): survey vocabularies are
+    /// small, so nearly every word after the first few hundred answers costs one lookup here.
+    private mutating func terms(of raw: UnsafeBufferPointer<UInt8>, normalized: UnsafeBufferPointer<UInt8>,
+                                stem: UnsafeBufferPointer<UInt8>, _ book: CompiledCodebook) -> Int32 {
+        let hash = WordTermCache.hash(raw, stem)
+        let cached = wordTerms.find(hash: hash, raw, stem)
+        tokenTerms.removeAll(keepingCapacity: true)
+        if cached >= 0 { return wordTerms.read(cached, into: &tokenTerms) }
+        var flags: Int32 = 0
+        let folded = book.terms.lookup(kind: CompiledCodebook.KeyKind.folded, normalized)
+        if folded >= 0 {
+            flags = folded & ~CompiledCodebook.WordFlag.termMask
+            let id = folded & CompiledCodebook.WordFlag.termMask
+            if id > 0 { tokenTerms.append(id - 1) }
+        }
+        let s = book.terms.lookup(kind: CompiledCodebook.KeyKind.stem, stem)
+        if s >= 0 { tokenTerms.append(s) }
+        if book.hasSurfaceKeys {
+            let t = book.terms.lookup(kind: CompiledCodebook.KeyKind.surface, raw)
+            if t >= 0 { tokenTerms.append(t) }
+        }
+        if book.usesPrefixes { prefixTerms(normalized, book) }
+        wordTerms.insert(hash: hash, raw, stem, flags: flags, terms: tokenTerms)
+        return flags
     }
 
     /// Adds the term ids of every wildcard prefix the word starts with.
@@ -188,7 +203,7 @@ struct MatchScratch {
         nextActive.removeAll(keepingCapacity: true)
         for term in tokenTerms {
             let t = UInt64(UInt32(bitPattern: term))
-            let root = book.phraseTrie.lookup(t)
+            let root = book.rootChild[Int(term)]
             if root >= 0 { reach(root, start: position, end: position, book) }
             for state in active {
                 let child = book.phraseTrie.lookup(UInt64(UInt32(bitPattern: state.node)) << 32 | t)

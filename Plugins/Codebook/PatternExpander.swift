@@ -16,14 +16,30 @@ struct PatternExpander {
     /// The word sequences of `sequence`, which is part of `pattern`. Each is non-empty.
     func expand(_ sequence: PatternSequence, of pattern: PatternText) throws(VerbatimError) -> [[PatternAtom]] {
         let result = try expand(sequence, of: pattern, stack: [])
-        for seq in result where seq.isEmpty {
-            let words = ignored.sorted().joined(separator: ", ")
-            throw VerbatimError.invalidFile(
-                message: "`\(pattern.text)` can never match: it has only ignored words (\(words))",
-                hint: "ignored words are skipped in the text and in patterns; add a content word, or change `ignore` under settings",
-                at: pattern.location(atOffset: sequence.items.first?.offset ?? 0))
-        }
+        if result.contains(where: \.isEmpty) { throw Self.onlyIgnoredWords(sequence, of: pattern, ignored: ignored) }
         return result
+    }
+
+    static func onlyIgnoredWords(_ sequence: PatternSequence, of pattern: PatternText, ignored: Set<String>) -> VerbatimError {
+        .invalidFile(
+            message: "`\(pattern.text)` can never match: it has only ignored words (\(ignored.sorted().joined(separator: ", ")))",
+            hint: "ignored words are skipped in the text and in patterns; add a content word, or change `ignore` under settings",
+            at: pattern.location(atOffset: sequence.items.first?.offset ?? 0))
+    }
+
+    static func unknownConcept(_ name: String, offset: Int, in pattern: PatternText, concepts: [String: Concept]) -> VerbatimError {
+        var hint = concepts.isEmpty ? "define it under `concepts:`" : "known concepts: " + concepts.keys.sorted().map { "@" + $0 }.joined(separator: ", ")
+        if let closest = concepts.keys.min(by: { CodebookParser.editDistance(name, $0) < CodebookParser.editDistance(name, $1) }),
+           CodebookParser.editDistance(name, closest) <= max(2, closest.count / 3) {
+            hint = "did you mean '@\(closest)'? " + hint
+        }
+        return .invalidFile(message: "unknown concept '@\(name)' in `\(pattern.text)`", hint: hint, at: pattern.location(atOffset: offset))
+    }
+
+    static func conceptCycle(_ name: String, stack: [String], offset: Int, in pattern: PatternText) -> VerbatimError {
+        let cycle = (stack.drop(while: { $0 != name }) + [name]).map { "@" + $0 }.joined(separator: " → ")
+        return .invalidFile(message: "concept '@\(name)' refers to itself (\(cycle))",
+                            hint: "a concept may use other concepts, but not in a circle", at: pattern.location(atOffset: offset))
     }
 
     private func expand(_ sequence: PatternSequence, of pattern: PatternText, stack: [String]) throws(VerbatimError) -> [[PatternAtom]] {
@@ -55,20 +71,8 @@ struct PatternExpander {
     }
 
     private func expandConcept(_ name: String, offset: Int, in pattern: PatternText, stack: [String]) throws(VerbatimError) -> [[PatternAtom]] {
-        guard let concept = concepts[name] else {
-            var hint = concepts.isEmpty ? "define it under `concepts:`" : "known concepts: " + concepts.keys.sorted().map { "@" + $0 }.joined(separator: ", ")
-            if let closest = concepts.keys.min(by: { CodebookParser.editDistance(name, $0) < CodebookParser.editDistance(name, $1) }),
-               CodebookParser.editDistance(name, closest) <= max(2, closest.count / 3) {
-                hint = "did you mean '@\(closest)'? " + hint
-            }
-            throw VerbatimError.invalidFile(message: "unknown concept '@\(name)' in `\(pattern.text)`", hint: hint,
-                                            at: pattern.location(atOffset: offset))
-        }
-        if stack.contains(name) {
-            let cycle = (stack.drop(while: { $0 != name }) + [name]).map { "@" + $0 }.joined(separator: " → ")
-            throw VerbatimError.invalidFile(message: "concept '@\(name)' refers to itself (\(cycle))",
-                                            hint: "a concept may use other concepts, but not in a circle", at: pattern.location(atOffset: offset))
-        }
+        guard let concept = concepts[name] else { throw Self.unknownConcept(name, offset: offset, in: pattern, concepts: concepts) }
+        if stack.contains(name) { throw Self.conceptCycle(name, stack: stack, offset: offset, in: pattern) }
         var result: [[PatternAtom]] = []
         for member in concept.members {
             result += try expand(member.pattern.left, of: member, stack: stack + [name])
@@ -76,7 +80,7 @@ struct PatternExpander {
         return result
     }
 
-    private func isIgnored(_ atom: PatternAtom) -> Bool {
+    func isIgnored(_ atom: PatternAtom) -> Bool {
         switch atom.kind {
         case .prefix: return false
         case .surface: return ignored.contains(PatternParser.fold(atom.text))
@@ -119,20 +123,64 @@ enum CodebookValidator {
                 current = parents[p] ?? nil
             }
         }
-        let expander = PatternExpander(codebook)
+        // Unknown concepts, concept cycles and patterns of only ignored words, found without
+        // multiplying patterns out (the compiler does that once, later).
+        var checker = EmptinessChecker(expander: PatternExpander(codebook))
         for name in codebook.concepts.keys.sorted() {
-            for member in codebook.concepts[name]!.members { _ = try expander.expand(member.pattern.left, of: member) }
+            for member in codebook.concepts[name]!.members { try checker.check(member, proximity: false) }
         }
         for theme in codebook.themes {
-            for p in theme.unless { try checkPattern(p, expander) }
+            for p in theme.unless { try checker.check(p) }
             for rule in theme.rules {
-                for p in rule.patterns + rule.unless { try checkPattern(p, expander) }
+                for p in rule.patterns + rule.unless { try checker.check(p) }
             }
         }
     }
+}
 
-    static func checkPattern(_ p: PatternText, _ expander: PatternExpander) throws(VerbatimError) {
-        _ = try expander.expand(p.pattern.left, of: p)
-        if let right = p.pattern.proximity?.right { _ = try expander.expand(right, of: p) }
+/// Decides whether a pattern sequence can stand for no word at all (every position can be filled
+/// by ignored words only), memoising concepts.
+struct EmptinessChecker {
+    let expander: PatternExpander
+    private var conceptCanBeEmpty: [String: Bool] = [:]
+
+    init(expander: PatternExpander) { self.expander = expander }
+
+    mutating func check(_ p: PatternText, proximity: Bool = true) throws(VerbatimError) {
+        if try canBeEmpty(p.pattern.left, of: p, stack: []) {
+            throw PatternExpander.onlyIgnoredWords(p.pattern.left, of: p, ignored: expander.ignored)
+        }
+        if proximity, let right = p.pattern.proximity?.right, try canBeEmpty(right, of: p, stack: []) {
+            throw PatternExpander.onlyIgnoredWords(right, of: p, ignored: expander.ignored)
+        }
+    }
+
+    private mutating func canBeEmpty(_ sequence: PatternSequence, of p: PatternText, stack: [String]) throws(VerbatimError) -> Bool {
+        var all = true
+        for item in sequence.items {
+            var empty = false
+            for alternative in item.alternatives {
+                switch alternative {
+                case let .atoms(atoms):
+                    if atoms.allSatisfy(expander.isIgnored) { empty = true }
+                case let .concept(name, offset):
+                    if try concept(name, offset: offset, in: p, stack: stack) { empty = true }
+                }
+            }
+            if !empty { all = false }
+        }
+        return all
+    }
+
+    private mutating func concept(_ name: String, offset: Int, in p: PatternText, stack: [String]) throws(VerbatimError) -> Bool {
+        guard let concept = expander.concepts[name] else {
+            throw PatternExpander.unknownConcept(name, offset: offset, in: p, concepts: expander.concepts)
+        }
+        if stack.contains(name) { throw PatternExpander.conceptCycle(name, stack: stack, offset: offset, in: p) }
+        if let known = conceptCanBeEmpty[name] { return known }
+        var result = false
+        for member in concept.members where try canBeEmpty(member.pattern.left, of: member, stack: stack + [name]) { result = true }
+        conceptCanBeEmpty[name] = result
+        return result
     }
 }

@@ -63,17 +63,21 @@ final class CompiledCodebook: Sendable {
         var rank: Int32
     }
 
-    let terms: ByteKeyTable
-    let hasFoldedKeys: Bool
+    /// Owns the memory of the raw views below; freed with the codebook.
+    private let memory: FrozenMemory
+    let terms: RawByteKeyTable
     let hasSurfaceKeys: Bool
-    let prefixTrie: IntKeyTable
+    let prefixTrie: RawIntKeyTable
     /// Term id of the prefix ending at each prefix-trie node, or -1.
-    let prefixTerm: [Int32]
-    let phraseTrie: IntKeyTable
+    let prefixTerm: RawArray<Int32>
+    let phraseTrie: RawIntKeyTable
+    /// The phrase-trie node reached from the root by each term id, or -1: most lookups start a phrase,
+    /// so they are one array read.
+    let rootChild: RawArray<Int32>
     /// Outputs of phrase-trie node n: `outputs[outputStart[n]..<outputStart[n + 1]]`, each `unit << 2 | side`
     /// (side 0: the whole phrase, 1: left of NEAR, 2: right of NEAR).
-    let outputStart: [Int32]
-    let outputs: [Int32]
+    let outputStart: RawArray<Int32>
+    let outputs: RawArray<Int32>
     let units: [Unit]
     let rules: [Rule]
     let themes: [Theme]
@@ -84,67 +88,68 @@ final class CompiledCodebook: Sendable {
     /// copies the struct, and these structs hold strings (a retain and release per read).
     let hot: HotFields
 
-    init(terms: ByteKeyTable, hasFoldedKeys: Bool, hasSurfaceKeys: Bool, prefixTrie: IntKeyTable, prefixTerm: [Int32],
+    init(terms: ByteKeyTable, hasSurfaceKeys: Bool, prefixTrie: IntKeyTable, prefixTerm: [Int32],
          phraseTrie: IntKeyTable, outputStart: [Int32], outputs: [Int32], units: [Unit], rules: [Rule], themes: [Theme],
          negationWindow: Int32, usesStems: Bool, termCount: Int) {
-        self.terms = terms
-        self.hasFoldedKeys = hasFoldedKeys
+        let memory = FrozenMemory()
+        self.memory = memory
+        self.terms = RawByteKeyTable(terms, in: memory)
         self.hasSurfaceKeys = hasSurfaceKeys
-        self.prefixTrie = prefixTrie
-        self.prefixTerm = prefixTerm
-        self.phraseTrie = phraseTrie
-        self.outputStart = outputStart
-        self.outputs = outputs
+        self.prefixTrie = RawIntKeyTable(prefixTrie, in: memory)
+        self.prefixTerm = memory.copy(prefixTerm)
+        self.phraseTrie = RawIntKeyTable(phraseTrie, in: memory)
+        self.rootChild = memory.copy((0..<termCount).map { phraseTrie.lookup(UInt64($0)) })
+        self.outputStart = memory.copy(outputStart)
+        self.outputs = memory.copy(outputs)
         self.units = units
         self.rules = rules
         self.themes = themes
         self.negationWindow = negationWindow
         self.usesStems = usesStems
         self.termCount = termCount
-        hot = HotFields(units: units, rules: rules, themes: themes)
+        hot = HotFields(units: units, rules: rules, themes: themes, in: memory)
     }
 
     var usesPrefixes: Bool { prefixTerm.count > 1 }
-
 }
 
-/// What the matcher needs per unit, rule and theme, in arrays of plain values.
+/// What the matcher needs per unit, rule and theme, as raw arrays of plain values.
 struct HotFields: Sendable {
-    let unitIsTrigger: [Bool]
-    let unitOwner: [Int32]
-    let unitDistance: [Int32]
-    let unitOrdered: [Bool]
+    let unitIsTrigger: RawArray<Bool>
+    let unitOwner: RawArray<Int32>
+    let unitDistance: RawArray<Int32>
+    let unitOrdered: RawArray<Bool>
     let unitDisplay: [String]
-    let ruleTheme: [Int32]
-    let ruleWeight: [Double]
-    let ruleSkipsNegated: [Bool]
+    let ruleTheme: RawArray<Int32>
+    let ruleWeight: RawArray<Double>
+    let ruleSkipsNegated: RawArray<Bool>
     /// Exclusion units of rule r (its own, then its theme's): `exclusions[exclusionStart[r]..<exclusionStart[r + 1]]`.
-    let exclusionStart: [Int32]
-    let exclusions: [Int32]
-    let themeThreshold: [Double]
-    let themeRank: [Int32]
-    let themeHasQuestions: [Bool]
+    let exclusionStart: RawArray<Int32>
+    let exclusions: RawArray<Int32>
+    let themeThreshold: RawArray<Double>
+    let themeRank: RawArray<Int32>
+    let themeHasQuestions: RawArray<Bool>
 
-    init(units: [CompiledCodebook.Unit], rules: [CompiledCodebook.Rule], themes: [CompiledCodebook.Theme]) {
-        unitIsTrigger = units.map { $0.role == .trigger }
-        unitOwner = units.map(\.owner)
-        unitDistance = units.map(\.distance)
-        unitOrdered = units.map(\.ordered)
+    init(units: [CompiledCodebook.Unit], rules: [CompiledCodebook.Rule], themes: [CompiledCodebook.Theme], in memory: FrozenMemory) {
+        unitIsTrigger = memory.copy(units.map { $0.role == .trigger })
+        unitOwner = memory.copy(units.map(\.owner))
+        unitDistance = memory.copy(units.map(\.distance))
+        unitOrdered = memory.copy(units.map(\.ordered))
         unitDisplay = units.map(\.display)
-        ruleTheme = rules.map(\.theme)
-        ruleWeight = rules.map(\.weight)
-        ruleSkipsNegated = rules.map { $0.negated == .skip }
+        ruleTheme = memory.copy(rules.map(\.theme))
+        ruleWeight = memory.copy(rules.map(\.weight))
+        ruleSkipsNegated = memory.copy(rules.map { $0.negated == .skip })
         var start: [Int32] = [], list: [Int32] = []
         for rule in rules {
             start.append(Int32(list.count))
             list += rule.exclusions + themes[Int(rule.theme)].exclusions
         }
         start.append(Int32(list.count))
-        exclusionStart = start
-        exclusions = list
-        themeThreshold = themes.map(\.threshold)
-        themeRank = themes.map(\.rank)
-        themeHasQuestions = themes.map { !$0.questions.isEmpty }
+        exclusionStart = memory.copy(start)
+        exclusions = memory.copy(list)
+        themeThreshold = memory.copy(themes.map(\.threshold))
+        themeRank = memory.copy(themes.map(\.rank))
+        themeHasQuestions = memory.copy(themes.map { !$0.questions.isEmpty })
     }
 }
 
@@ -155,7 +160,6 @@ struct RuleCompiler {
     var namespace: String?
 
     private var terms = ByteKeyTable(capacity: 1024)
-    private var hasFolded = false
     private var hasSurface = false
     private var termCount: Int32 = 0
     private var prefixTrie = IntKeyTable(capacity: 256)
@@ -213,7 +217,7 @@ struct RuleCompiler {
             outputs += list
         }
         outputStart.append(Int32(outputs.count))
-        return CompiledCodebook(terms: terms, hasFoldedKeys: hasFolded, hasSurfaceKeys: hasSurface, prefixTrie: prefixTrie,
+        return CompiledCodebook(terms: terms, hasSurfaceKeys: hasSurface, prefixTrie: prefixTrie,
                                 prefixTerm: prefixTerm, phraseTrie: phraseTrie, outputStart: outputStart, outputs: outputs,
                                 units: units, rules: rules, themes: themes, negationWindow: Int32(settings.negationWindow),
                                 usesStems: stem != nil, termCount: Int(termCount))
@@ -276,7 +280,6 @@ struct RuleCompiler {
             }
             return intern(kind: CompiledCodebook.KeyKind.stem, Array((stem?(atom.text) ?? atom.text).utf8))
         case .folded:
-            hasFolded = true
             return intern(kind: CompiledCodebook.KeyKind.folded, Array(atom.text.utf8))
         case .surface:
             hasSurface = true

@@ -46,8 +46,10 @@ public struct ICUTokenizerStage: Stage {
         let segmenter: ICUSegmenter
         let folder: ICUCaseFolder
         let keepPunctuation: Bool
-        private var words: [(Int32, Int32, WordSegmentKind)] = []
-        private var sentences: [ByteSpan] = []
+        // Scratch buffers reused across documents (swapped out while in use, so the hot loop works
+        // on locals rather than on class properties with their exclusivity checks).
+        private var wordBuffer: [WordBoundary] = []
+        private var sentenceBuffer: [SentenceBoundary] = []
 
         init(locale: String, keepPunctuation: Bool) throws {
             segmenter = try ICUSegmenter(locale: locale)
@@ -56,39 +58,44 @@ public struct ICUTokenizerStage: Stage {
         }
 
         func process(_ document: inout Document) throws {
-            words.removeAll(keepingCapacity: true)
-            sentences.removeAll(keepingCapacity: true)
-            try document.utf8.withUnsafeBufferPointer { text in
-                try segmenter.segment(
-                    text,
-                    word: { start, end, kind in words.append((Int32(start), Int32(end), kind)) },
-                    sentence: { start, end in sentences.append(ByteSpan(start: Int32(start), end: Int32(end))) })
+            var words = wordBuffer, sentenceBounds = sentenceBuffer
+            wordBuffer = []
+            sentenceBuffer = []
+            defer {
+                wordBuffer = words
+                sentenceBuffer = sentenceBounds
             }
+            try document.utf8.withUnsafeBufferPointer { text in
+                try segmenter.segment(text, words: &words, sentences: &sentenceBounds)
+            }
+            let sentences = sentenceBounds.map { ByteSpan(start: $0.start, end: $0.end) }
             var tokens: [Token] = []
             tokens.reserveCapacity(words.count / 2 + 1)
             var pool: [UInt8] = []
             pool.reserveCapacity(document.utf8.count)
             var sentence = 0
+            let keepPunctuation = self.keepPunctuation
+            let folder = self.folder
             try document.utf8.withUnsafeBufferPointer { text in
-                for (start, end, segmentKind) in words {
-                    let bytes = UnsafeBufferPointer(rebasing: text[Int(start)..<Int(end)])
+                for w in words {
+                    let bytes = UnsafeBufferPointer(rebasing: text[Int(w.start)..<Int(w.end)])
                     let kind: Token.Kind
-                    switch segmentKind {
+                    switch w.kind {
                     case .letter: kind = .word
                     case .number: kind = .number
                     case .kana: kind = .kana
                     case .ideographic: kind = .ideographic
                     case .none:
-                        if Self.isWhiteSpace(bytes) || !keepPunctuation { continue }
+                        if !keepPunctuation || Self.isWhiteSpace(bytes) { continue }
                         kind = .punctuation
                     }
-                    while sentence + 1 < sentences.count, sentences[sentence].end <= start { sentence += 1 }
+                    while sentence + 1 < sentences.count, sentences[sentence].end <= w.start { sentence += 1 }
                     let normalizedStart = Int32(pool.count)
                     try Self.normalize(bytes, into: &pool, folder: folder)
                     // Invisible characters (a byte-order mark, a zero-width space) fold to nothing:
                     // an empty token would only confuse later stages.
                     if pool.count == Int(normalizedStart) { continue }
-                    tokens.append(Token(start: start, end: end, kind: kind, normalizedStart: normalizedStart,
+                    tokens.append(Token(start: w.start, end: w.end, kind: kind, normalizedStart: normalizedStart,
                                         normalizedEnd: Int32(pool.count), sentence: Int32(sentence)))
                 }
             }
@@ -99,10 +106,31 @@ public struct ICUTokenizerStage: Stage {
             document.assigned.formUnion([.tokens, .sentences])
         }
 
-        /// True for segments made only of white space (ASCII, NBSP, Unicode spaces, line separators).
+        /// True for segments made only of white space: Unicode's White_Space characters, decoded from
+        /// UTF-8 by hand because building a String per segment costs more than ICU's work.
         static func isWhiteSpace(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-            if bytes.allSatisfy({ $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }) { return true }
-            return String(decoding: bytes, as: UTF8.self).unicodeScalars.allSatisfy { $0.properties.isWhitespace }
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                let scalar: UInt32
+                if b < 0x80 {
+                    scalar = UInt32(b)
+                    i += 1
+                } else if b & 0xE0 == 0xC0, i + 1 < bytes.count {
+                    scalar = UInt32(b & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+                    i += 2
+                } else if b & 0xF0 == 0xE0, i + 2 < bytes.count {
+                    scalar = UInt32(b & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+                    i += 3
+                } else {
+                    return false
+                }
+                switch scalar {
+                case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: continue
+                default: return false
+                }
+            }
+            return true
         }
 
         /// ASCII takes a fast path (NFKC_Casefold of ASCII is plain lower-casing); anything else goes

@@ -110,7 +110,7 @@ struct MergeCommand: ParsableCommand {
             if quotesPerTheme > 0, !analysis.stages.isEmpty {
                 try feeder.feed(source, analysis: analysis, threads: pipelineOptions.threads ?? ProcessEnvironment.coreCount)
             } else {
-                try feeder.feed(source)
+                try feeder.feed(source, quotes: quotesPerTheme > 0)
             }
         } catch {
             coded.abort()
@@ -444,11 +444,14 @@ final class MergeFeeder {
         quotes.add(document)
     }
 
-    /// Without quotes' sentences and stems: each record becomes a document directly.
-    func feed(_ source: any CodedLineSource) throws {
+    /// Without sentences and stems: each record becomes a document directly (its quote candidates,
+    /// if `quotes`, then fall back to the text's words).
+    func feed(_ source: any CodedLineSource, quotes withQuotes: Bool) throws {
         while try source.next({ line, record in
             try write(line, record)
-            add(record.makeDocument(weights: weights))
+            let document = record.makeDocument(weights: weights)
+            counts.add(document)
+            if withQuotes { quotes.add(document) }
         }) {}
     }
 

@@ -123,7 +123,13 @@ public struct JSONWriter {
         out.append(UInt8(ascii: "\""))
         // Lower-case hex digit of a nibble, without a lookup table allocated per call.
         func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
-        for b in s {
+        // Runs of bytes that need no escaping are copied in one append.
+        var runStart = 0
+        for i in 0..<s.count {
+            let b = s[i]
+            if b >= 0x20 && b != 0x22 && b != 0x5C && b != 0x7F { continue }
+            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<i])) }
+            runStart = i + 1
             switch b {
             case UInt8(ascii: "\""): out.append(0x5C); out.append(b)
             case UInt8(ascii: "\\"): out.append(0x5C); out.append(b)
@@ -136,6 +142,7 @@ public struct JSONWriter {
             default: out.append(b)
             }
         }
+        if runStart < s.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart...])) }
         out.append(UInt8(ascii: "\""))
     }
 }

@@ -69,12 +69,12 @@ public final class PipelineRunner {
         // Never leave workers running on a round when an error unwinds this call.
         defer { inFlight?.group.wait() }
         while true {
-            let round = try readRound(next, summary: &summary)
+            var round = try readRound(next, summary: &summary)
             let finished = inFlight.map { flight -> (Round, [ChunkResult]) in
                 flight.group.wait()
                 return (flight.round, flight.results.values)
             }
-            inFlight = round.documents.isEmpty && round.malformed.isEmpty ? nil : start(round)
+            inFlight = round.count == 0 && round.malformed.isEmpty ? nil : start(&round)
             if let (done, results) = finished {
                 try consume(done, results, sinks: sinks, summary: &summary, problem: problem)
                 progress(summary)
@@ -84,9 +84,11 @@ public final class PipelineRunner {
         return summary
     }
 
-    /// One round of input: the documents, and the malformed records with the position they had.
+    /// One round of input: the documents in one chunk per worker (filled in order, `batchSize` each),
+    /// and the malformed records with the position they had.
     struct Round {
-        var documents: [Document] = []
+        var chunks: [[Document]] = []
+        var count = 0
         /// (number of documents read before it, error), in input order.
         var malformed: [(before: Int, error: VerbatimError)] = []
     }
@@ -100,18 +102,26 @@ public final class PipelineRunner {
     private func readRound(_ next: () throws -> InputItem?, summary: inout RunSummary) throws -> Round {
         var round = Round()
         let roundSize = options.threads * options.batchSize
-        round.documents.reserveCapacity(roundSize)
-        while round.documents.count < roundSize, let item = try next() {
+        var chunk: [Document] = []
+        chunk.reserveCapacity(options.batchSize)
+        while round.count < roundSize, let item = try next() {
             switch item {
             case let .response(r):
                 summary.read += 1
                 summary.bytes += r.text.utf8.count
-                round.documents.append(Document(r))
+                chunk.append(Document(r))
+                round.count += 1
+                if chunk.count == options.batchSize {
+                    round.chunks.append(chunk)
+                    chunk = []
+                    chunk.reserveCapacity(options.batchSize)
+                }
             case let .malformed(e):
                 if options.strict { throw e }
-                round.malformed.append((round.documents.count, e))
+                round.malformed.append((round.count, e))
             }
         }
+        if !chunk.isEmpty { round.chunks.append(chunk) }
         return round
     }
 
@@ -130,7 +140,8 @@ public final class PipelineRunner {
         }
         for chunk in results {
             var failureIndex = 0
-            for (k, document) in chunk.documents.enumerated() {
+            // Indices, not enumerated(): a Document copy retains a dozen buffers.
+            for k in chunk.documents.indices {
                 reportMalformed(upTo: position, &summary)
                 position += 1
                 if failureIndex < chunk.failures.count, chunk.failures[failureIndex].index == k {
@@ -145,7 +156,7 @@ public final class PipelineRunner {
                 let range = chunk.ranges[k]
                 try chunk.encoded.withUnsafeBufferPointer { buffer in
                     let line = UnsafeBufferPointer(rebasing: buffer[range])
-                    for sink in sinks { try sink.consume(document, encoded: line) }
+                    for sink in sinks { try sink.consume(chunk.documents[k], encoded: line) }
                 }
                 summary.coded += 1
             }
@@ -160,29 +171,31 @@ public final class PipelineRunner {
         var ranges: [Range<Int>] = []
     }
 
-    /// Splits the round into one contiguous chunk per worker and starts them on the global queue.
-    private func start(_ round: Round) -> InFlight {
-        let documents = round.documents
-        let threads = max(1, min(options.threads, documents.count))
-        let per = (documents.count + threads - 1) / max(1, threads)
-        let results = ResultSlots<ChunkResult>(count: threads)
-        let input = UncheckedSendable(documents)
+    /// Starts one worker per chunk of the round on the global queue. Each worker takes its chunk out
+    /// of a slot, so documents are moved, never copied.
+    private func start(_ round: inout Round) -> InFlight {
+        // Move each chunk into its slot so the worker holds the only reference (no copy on write).
+        let count = round.chunks.count
+        let results = ResultSlots<ChunkResult>(count: count)
+        let inputs = ResultSlots<[Document]>(count: count)
+        for t in 0..<count {
+            inputs.set(t, round.chunks[t])
+            round.chunks[t] = []
+        }
+        round.chunks = []
         let workers = UncheckedSendable(self.workers)
         let includeText = options.includeText
         let group = DispatchGroup()
-        for t in 0..<threads {
+        for t in 0..<count {
             DispatchQueue.global().async(group: group) {
-                let lower = t * per
-                let upper = min(input.value.count, lower + per)
                 var chunk = ChunkResult()
-                guard lower < upper else { results.set(t, chunk); return }
-                chunk.documents = Array(input.value[lower..<upper])
+                chunk.documents = inputs.take(t)
                 chunk.failures = workers.value[t].process(batch: &chunk.documents)
                 var writer = JSONWriter(reservingCapacity: 512 * chunk.documents.count)
                 var failed = Set(chunk.failures.map(\.index))
-                for (k, d) in chunk.documents.enumerated() {
+                for k in chunk.documents.indices {
                     let start = writer.bytes.count
-                    if failed.remove(k) == nil { CodedRecord.encode(d, into: &writer, includeText: includeText) }
+                    if failed.remove(k) == nil { CodedRecord.encode(chunk.documents[k], into: &writer, includeText: includeText) }
                     chunk.ranges.append(start..<writer.bytes.count)
                 }
                 chunk.encoded = writer.bytes
@@ -214,5 +227,11 @@ final class ResultSlots<T>: @unchecked Sendable {
         slots.deallocate()
     }
     func set(_ i: Int, _ value: T) { slots[i] = value }
+    /// Moves the value out of slot `i`, leaving it empty.
+    func take(_ i: Int) -> T {
+        let value = slots[i]!
+        slots[i] = nil
+        return value
+    }
     var values: [T] { (0..<count).map { slots[$0]! } }
 }

@@ -18,6 +18,10 @@ public struct ICUFailure: Error, CustomStringConvertible, Sendable {
 }
 
 /// The kind of a word-break segment, from ICU's rule status.
+///
+/// Frozen (like the boundary structs below) because this module is built with library evolution:
+/// without it, clients would handle these values through slow generic witnesses in hot loops.
+@frozen
 public enum WordSegmentKind: UInt8, Sendable {
     /// Spaces, punctuation, symbols and emoji: ICU's `UBRK_WORD_NONE` range.
     case none = 0
@@ -37,13 +41,39 @@ public enum WordSegmentKind: UInt8, Sendable {
     }
 }
 
+/// One word-break segment: byte offsets into the segmented text, and its kind.
+@frozen
+public struct WordBoundary: Sendable, Equatable {
+    public var start: Int32
+    public var end: Int32
+    public var kind: WordSegmentKind
+    @inlinable
+    public init(start: Int32, end: Int32, kind: WordSegmentKind) {
+        self.start = start
+        self.end = end
+        self.kind = kind
+    }
+}
+
+/// One sentence-break segment: byte offsets into the segmented text.
+@frozen
+public struct SentenceBoundary: Sendable, Equatable {
+    public var start: Int32
+    public var end: Int32
+    @inlinable
+    public init(start: Int32, end: Int32) {
+        self.start = start
+        self.end = end
+    }
+}
+
 /// Word and sentence boundaries over UTF-8 text, from ICU's break iterators.
 ///
 /// One instance per worker thread: ICU iterators are not thread-safe, and opening one costs
 /// microseconds, so they are opened once and re-pointed at each text with `ubrk_setUText`.
 public final class ICUSegmenter {
-    private let words: OpaquePointer
-    private let sentences: OpaquePointer
+    private let wordIterator: OpaquePointer
+    private let sentenceIterator: OpaquePointer
     // Raw pointer, not UText: a stored property of an ICU type would make every client load CICU.
     private var utext: UnsafeMutableRawPointer?
 
@@ -56,13 +86,13 @@ public final class ICUSegmenter {
             cicu_ubrk_close(w)
             throw ICUFailure("ubrk_open(UBRK_SENTENCE)", status)
         }
-        words = w
-        sentences = s
+        wordIterator = w
+        sentenceIterator = s
     }
 
     deinit {
-        cicu_ubrk_close(words)
-        cicu_ubrk_close(sentences)
+        cicu_ubrk_close(wordIterator)
+        cicu_ubrk_close(sentenceIterator)
         if let utext { _ = cicu_utext_close(utext.assumingMemoryBound(to: UText.self)) }
     }
 
@@ -77,6 +107,22 @@ public final class ICUSegmenter {
         word: (Int, Int, WordSegmentKind) -> Void,
         sentence: (Int, Int) -> Void
     ) throws(ICUFailure) {
+        var words: [WordBoundary] = []
+        var sentences: [SentenceBoundary] = []
+        try segment(text, words: &words, sentences: &sentences)
+        for w in words { word(Int(w.start), Int(w.end), w.kind) }
+        for s in sentences { sentence(Int(s.start), Int(s.end)) }
+    }
+
+    /// Segments `text` into the two arrays (emptied first, capacity kept): the fast path, with no
+    /// call back per segment.
+    public func segment(
+        _ text: UnsafeBufferPointer<UInt8>,
+        words: inout [WordBoundary],
+        sentences: inout [SentenceBoundary]
+    ) throws(ICUFailure) {
+        words.removeAll(keepingCapacity: true)
+        sentences.removeAll(keepingCapacity: true)
         guard let base = text.baseAddress, text.count > 0 else { return }
         var status = U_ZERO_ERROR
         let ut = base.withMemoryRebound(to: CChar.self, capacity: text.count) { chars in
@@ -85,23 +131,23 @@ public final class ICUSegmenter {
         guard cicu_is_failure(status) == 0, let ut else { throw ICUFailure("utext_openUTF8", status) }
         utext = UnsafeMutableRawPointer(ut)
 
-        cicu_ubrk_setUText(words, ut, &status)
+        cicu_ubrk_setUText(wordIterator, ut, &status)
         guard cicu_is_failure(status) == 0 else { throw ICUFailure("ubrk_setUText", status) }
-        var start = cicu_ubrk_first(words)
+        var start = cicu_ubrk_first(wordIterator)
         while true {
-            let end = cicu_ubrk_next(words)
+            let end = cicu_ubrk_next(wordIterator)
             if end < 0 { break }
-            word(Int(start), Int(end), WordSegmentKind(ruleStatus: cicu_ubrk_getRuleStatus(words)))
+            words.append(WordBoundary(start: start, end: end, kind: WordSegmentKind(ruleStatus: cicu_ubrk_getRuleStatus(wordIterator))))
             start = end
         }
 
-        cicu_ubrk_setUText(sentences, ut, &status)
+        cicu_ubrk_setUText(sentenceIterator, ut, &status)
         guard cicu_is_failure(status) == 0 else { throw ICUFailure("ubrk_setUText", status) }
-        start = cicu_ubrk_first(sentences)
+        start = cicu_ubrk_first(sentenceIterator)
         while true {
-            let end = cicu_ubrk_next(sentences)
+            let end = cicu_ubrk_next(sentenceIterator)
             if end < 0 { break }
-            sentence(Int(start), Int(end))
+            sentences.append(SentenceBoundary(start: start, end: end))
             start = end
         }
     }

@@ -13,7 +13,7 @@ import Glibc
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .cpuTotal, .peakMemoryResident, .mallocCountTotal, Rate.responses, Rate.kilobytes],
+        metrics: [.wallClock, .cpuTotal, .peakMemoryResident, .mallocCountTotal, Rate.responses, Rate.bytes],
         warmupIterations: 1,
         maxDuration: .seconds(10),
         maxIterations: 20)
@@ -53,7 +53,26 @@ let benchmarks: @Sendable () -> Void = {
             }
         } catch { benchmark.error("\(error)") }
         Rate.report(benchmark, responses: count, seconds: Clock.now() - start)
-    })
+    }, teardown: { Fixture.shared.removeCorpusFile() })
+
+    // What `run` does with each coded document besides writing it: counts and quote candidates.
+    let sinkState = StageState(index: Fixture.shared.stageNames.count)
+    Benchmark("sink counts", closure: { benchmark in
+        let start = Clock.now()
+        let counts = ThemeCounts(themes: Fixture.shared.pipeline.themes)
+        for document in sinkState.prepared { counts.add(document) }
+        Rate.report(benchmark, responses: sinkState.prepared.count, seconds: Clock.now() - start)
+        blackHole(counts)
+    }, setup: { try sinkState.prepare() }, teardown: { sinkState.release() })
+
+    let quotesState = StageState(index: Fixture.shared.stageNames.count)
+    Benchmark("sink quotes", closure: { benchmark in
+        let start = Clock.now()
+        let quotes = QuoteCollector()
+        for document in quotesState.prepared { quotes.add(document) }
+        Rate.report(benchmark, responses: quotesState.prepared.count, seconds: Clock.now() - start)
+        blackHole(quotes)
+    }, setup: { try quotesState.prepare() }, teardown: { quotesState.release() })
 
     let encodeState = StageState(index: Fixture.shared.stageNames.count)
     Benchmark("encode coded.jsonl", closure: { benchmark in
@@ -68,15 +87,16 @@ let benchmarks: @Sendable () -> Void = {
     }, setup: { try encodeState.prepare() }, teardown: { encodeState.release() })
 }
 
-/// The custom metrics: responses and kilobytes of answer text per second of wall time.
+/// The custom metrics: responses and bytes of answer text per second of wall time (the tables scale
+/// them, so "text bytes/s (M)" reads as MB/s).
 enum Rate {
     static let responses = BenchmarkMetric.custom("responses/s", polarity: .prefersLarger, useScalingFactor: false)
-    static let kilobytes = BenchmarkMetric.custom("text KB/s", polarity: .prefersLarger, useScalingFactor: false)
+    static let bytes = BenchmarkMetric.custom("text bytes/s", polarity: .prefersLarger, useScalingFactor: false)
 
     static func report(_ benchmark: Benchmark, responses count: Int, seconds: Double) {
         guard seconds > 0 else { return }
         benchmark.measurement(responses, Int(Double(count) / seconds))
-        benchmark.measurement(kilobytes, Int(Double(Fixture.shared.textBytes) / seconds / 1000))
+        benchmark.measurement(bytes, Int(Double(Fixture.shared.textBytes) / seconds))
     }
 }
 
@@ -114,9 +134,13 @@ final class Fixture: Sendable {
         textBytes = responses.reduce(0) { $0 + $1.text.utf8.count }
     }
 
+    private var corpusPath: String { (ProcessEnvironment.value("TMPDIR") ?? "/tmp") + "/verbatim-bench-corpus-\(getpid()).jsonl" }
+
+    func removeCorpusFile() { unlink(corpusPath) }
+
     /// The corpus as a JSON Lines file in the temporary folder (for the reader benchmark).
     func corpusFile() throws -> String {
-        let path = (ProcessEnvironment.value("TMPDIR") ?? "/tmp") + "/verbatim-bench-corpus-\(getpid()).jsonl"
+        let path = corpusPath
         if !FileIO.exists(path) {
             var writer = JSONWriter(reservingCapacity: textBytes + 64 * responses.count)
             for r in responses {
