@@ -7,6 +7,8 @@ extension MatchScratch {
         let hot = book.hot
         let trace = document.collectTrace
         let question = document.response.question
+        // The buffer is moved out while mutating methods of `self` append to it (exclusive access),
+        // and moved back at the end so its capacity is reused.
         var found = occurrences
         occurrences = []
         found.removeAll(keepingCapacity: true)

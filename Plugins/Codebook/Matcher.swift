@@ -31,8 +31,19 @@ final class CodebookMatcher: StageProcessor {
         if document.codes.isEmpty {
             document.codes = codes
         } else if !codes.isEmpty {
-            // Stacked codebooks: keep earlier stages' codes, all sorted by theme id.
-            document.codes = (document.codes + codes).sorted { $0.theme < $1.theme }
+            // Stacked codebooks: keep earlier stages' codes, all sorted by theme id. Without
+            // namespaces, two codebooks may share a theme id: their codes merge into one, with the
+            // evidence of both and the sum of the scores.
+            var merged = document.codes
+            for code in codes {
+                if let k = merged.firstIndex(where: { $0.theme == code.theme }) {
+                    merged[k].score += code.score
+                    merged[k].evidence = (merged[k].evidence + code.evidence).sorted { $0.span < $1.span }
+                } else {
+                    merged.append(code)
+                }
+            }
+            document.codes = merged.sorted { $0.theme < $1.theme }
         }
         document.assigned.insert(.codes)
     }

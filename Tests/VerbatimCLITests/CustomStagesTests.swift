@@ -72,4 +72,35 @@ import VerbatimTestSupport
         let counts = try FileIO.readText(path: dir + "/out/counts.csv")
         #expect(counts.contains("dept:security,Security,"))
     }
+
+    @Test func stackedCodebooksWithoutNamespaceMergeSharedThemes() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        try FileIO.writeAtomically("""
+            version: 1
+            themes:
+              - id: security_data
+                label: Security and data constraints
+                rules:
+                  - { id: classified, match: [classified] }
+            """, to: dir + "/extra.yaml")
+        try FileIO.writeAtomically("""
+            version: 1
+            stages:
+              - icu-tokenizer
+              - snowball-stemmer
+              - stage: codebook
+                options: { codebook: \(TestPaths.corpus)/codebook.yaml }
+              - stage: codebook
+                options: { codebook: extra.yaml }
+            """, to: dir + "/p.yaml")
+        try FileIO.writeAtomically(
+            "{\"id\":\"a\",\"text\":\"Classified data needed the secure GSI network.\"}\n", to: dir + "/in.jsonl")
+        try parse(RunCommand.self, ["run", "--out", dir + "/out", "--quiet", "--pipeline", dir + "/p.yaml", dir + "/in.jsonl"]).execute()
+        let record = try JSONParser.parse(try FileIO.readText(path: dir + "/out/coded.jsonl"))
+        let themes = record["themes"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(themes.filter { $0 == "security_data" }.count == 1, "one merged code, not two")
+        let evidence = record["evidence"]?["security_data"]?.arrayValue?.compactMap { $0["text"]?.stringValue } ?? []
+        #expect(evidence.contains("Classified"))
+        #expect(evidence.count >= 2, "evidence from both codebooks")
+    }
 }
