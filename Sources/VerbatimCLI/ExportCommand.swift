@@ -3,7 +3,7 @@ import VerbatimCore
 import VerbatimReports
 
 /// `verbatim export`: counts, quotes and coded answers in the formats analysts' tools read.
-struct ExportCommand: ParsableCommand {
+struct ExportCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export counts, quotes and coded answers: csv, xlsx, md, html, qdc or qdpx.",
@@ -65,15 +65,6 @@ struct ExportCommand: ParsableCommand {
         if maxChars < 16 { throw ValidationError("--max-chars must be at least 16") }
         if output.isEmpty || output == "-" { throw ValidationError("--output needs a file path") }
         _ = try QuoteOptions.polarity(polarity)
-    }
-
-    func run() throws {
-        do {
-            try execute()
-        } catch let error as VerbatimError {
-            Console.err("\(error)\n")
-            throw ExitCode.failure
-        }
     }
 
     func execute() throws {

@@ -9,7 +9,7 @@ import Glibc
 /// `verbatim merge`: the reduce step after coding the parts of an input separately (`verbatim run -
 /// --out -` as a filter, e.g. under Spark's `rdd.pipe`). Writes what `verbatim run` writes for the
 /// whole input.
-struct MergeCommand: ParsableCommand {
+struct MergeCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
         abstract: "Combine coded JSON Lines shards into one run's outputs: coded.jsonl, counts.csv, quotes.md, ...",
@@ -78,15 +78,6 @@ struct MergeCommand: ParsableCommand {
         if quotesPerTheme < 0 { throw ValidationError("--quotes-per-theme must be 0 or more") }
     }
 
-    func run() throws {
-        do {
-            try execute()
-        } catch let error as VerbatimError {
-            Console.err("\(error)\n")
-            throw ExitCode.failure
-        }
-    }
-
     func execute() throws {
         let pipeline = try pipelineOptions.build()
         let files = try Self.expand(shards)
@@ -117,29 +108,15 @@ struct MergeCommand: ParsableCommand {
             throw error
         }
         try coded.commit()
-        try FileIO.writeAtomically(counts.csv(), to: out + "/counts.csv")
-        try FileIO.writeAtomically(counts.json(), to: out + "/counts.json")
-        try FileIO.writeAtomically(counts.cooccurrenceCSV(), to: out + "/cooccurrence.csv")
-        if feeder.withText > 0 || feeder.records == 0 {
-            try FileIO.writeAtomically(quotes.markdown(themes: counts.themes, counts: counts, perTheme: quotesPerTheme),
-                                       to: out + "/quotes.md")
-        } else {
-            try FileIO.writeAtomically(
-                "# Themed quotes\n\nThe shards carry no text, so there are no quotes: code the parts with "
-                    + "`verbatim run - --out - --with-text` and merge again.\n",
-                to: out + "/quotes.md")
+        var quotesNote: String?
+        if !(feeder.withText > 0 || feeder.records == 0) {
+            quotesNote = "# Themed quotes\n\nThe shards carry no text, so there are no quotes: code the parts with "
+                + "`verbatim run - --out - --with-text` and merge again.\n"
             if !quiet { Console.err("note: the shards carry no text, so quotes.md and report.html have no quotes (use run --with-text)\n") }
         }
         let reportTitle = title ?? ExportCommand.defaultTitle(input: files.count == 1 ? files[0] : "\(files.count) shards")
-        let report = ReportContent(title: reportTitle, counts: counts, quotes: quotes,
-                                   selection: QuoteSelection(perTheme: quotesPerTheme))
-        try FileIO.writeAtomically(HTMLReportWriter.render(report), to: out + "/report.html")
-        let problemsPath = out + "/problems.txt"
-        if !feeder.problems.isEmpty {
-            try FileIO.writeAtomically(feeder.problems.map { "\($0)\n" }.joined(), to: problemsPath)
-        } else if FileIO.exists(problemsPath) {
-            try FileIO.writeAtomically("", to: problemsPath)
-        }
+        try RunOutputs.write(to: out, counts: counts, quotes: quotes, quotesPerTheme: quotesPerTheme, title: reportTitle,
+                             problems: feeder.problems, quotesMarkdown: quotesNote)
         if !quiet {
             Console.out(counts.summaryTable())
             Console.out("\nMerged \(feeder.records) records from \(files.count) \(files.count == 1 ? "shard" : "shards") into "

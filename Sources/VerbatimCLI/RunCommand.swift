@@ -3,7 +3,7 @@ import VerbatimCore
 import VerbatimReports
 
 /// `verbatim run`: the main job.
-struct RunCommand: ParsableCommand {
+struct RunCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Code answers with a pipeline and write coded.jsonl, counts.csv and quotes.md.",
@@ -43,15 +43,6 @@ struct RunCommand: ParsableCommand {
         if quotesPerTheme < 0 { throw ValidationError("--quotes-per-theme must be 0 or more") }
     }
 
-    func run() throws {
-        do {
-            try execute()
-        } catch let error as VerbatimError {
-            Console.err("\(error)\n")
-            throw ExitCode.failure
-        }
-    }
-
     func execute() throws {
         // Build and check the whole pipeline before reading any input.
         let pipeline = try pipelineOptions.build()
@@ -76,24 +67,11 @@ struct RunCommand: ParsableCommand {
             throw error
         }
         try coded.commit()
-        try FileIO.writeAtomically(counts.csv(), to: out + "/counts.csv")
-        try FileIO.writeAtomically(counts.json(), to: out + "/counts.json")
-        try FileIO.writeAtomically(counts.cooccurrenceCSV(), to: out + "/cooccurrence.csv")
-        try FileIO.writeAtomically(quotes.markdown(themes: counts.themes, counts: counts, perTheme: quotesPerTheme),
-                                   to: out + "/quotes.md")
-        let report = ReportContent(title: ExportCommand.defaultTitle(input: input.inputPath), counts: counts, quotes: quotes,
-                                   selection: QuoteSelection(perTheme: quotesPerTheme))
-        try FileIO.writeAtomically(HTMLReportWriter.render(report), to: out + "/report.html")
-        let problemsPath = out + "/problems.txt"
-        if !result.problems.isEmpty {
-            try FileIO.writeAtomically(result.problems.map { "\($0)\n" }.joined(), to: problemsPath)
-        } else if FileIO.exists(problemsPath) {
-            try FileIO.writeAtomically("", to: problemsPath)
-        }
+        try RunOutputs.write(to: out, counts: counts, quotes: quotes, quotesPerTheme: quotesPerTheme,
+                             title: ExportCommand.defaultTitle(input: input.inputPath), problems: result.problems)
         if !quiet {
             Console.out(counts.summaryTable())
-            Console.out("\nWrote \(out)/coded.jsonl, counts.csv, counts.json, cooccurrence.csv, quotes.md and report.html"
-                        + " (\(result.summary.coded) responses).\n")
+            Console.out("\nWrote into \(out)/: \(RunOutputs.names) (\(result.summary.coded) responses).\n")
         }
     }
 }
