@@ -1,4 +1,4 @@
-// The Snowball English ("Porter2") stemmer, written natively so that English stems follow the current
+// The Snowball English stemmer, written natively so that English stems follow the current
 // Snowball algorithm (3.x) rather than the older one in Debian's libstemmer 2.2.0.
 //
 // It works on UTF-8 bytes in place inside the caller's output buffer: the word is appended, edited

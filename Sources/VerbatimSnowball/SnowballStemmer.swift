@@ -6,7 +6,7 @@ public final class SnowballStemmer {
     private let stemmer: OpaquePointer
     public let language: String
 
-    /// The languages this libstemmer build offers (for example `english`, `french`, `porter`).
+    /// The languages this libstemmer build offers (for example `english`, `french`, `german`).
     public static var languages: [String] {
         var result: [String] = []
         guard var cursor = sb_stemmer_list() else { return result }
