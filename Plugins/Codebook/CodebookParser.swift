@@ -266,7 +266,7 @@ enum CodebookParser {
         var result: [String] = []
         for item in try file.items(node, what: what) {
             let w = try file.scalar(item, what: what)
-            guard let word = PatternParser.singleWord(w.trimmed) else {
+            guard let word = PatternParser.singleWord(w.trimmingSpaces) else {
                 throw file.error(item, "\(what) must be single words; '\(w)' is not")
             }
             result.append(word)
@@ -326,14 +326,5 @@ enum CodebookParser {
         while out.last == "-" { out.removeLast() }
         if out.count > 40 { out = String(out.prefix(40)); while out.last == "-" { out.removeLast() } }
         return out.isEmpty ? "rule\(index + 1)" : out
-    }
-}
-
-extension String {
-    var trimmed: String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
     }
 }

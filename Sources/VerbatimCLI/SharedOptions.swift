@@ -48,7 +48,7 @@ struct InputOptionGroup: ParsableArguments {
         o.idColumn = idColumn
         o.textColumn = textColumn
         o.questionColumn = questionColumn
-        o.textColumns = textColumns.map { $0.split(separator: ",").map { String($0).trimmed } } ?? []
+        o.textColumns = textColumns.map { $0.split(separator: ",").map { String($0).trimmingSpaces } } ?? []
         o.strict = strict
         return o
     }
@@ -71,14 +71,5 @@ struct PipelineOptionGroup: ParsableArguments {
 
     func build() throws -> Pipeline {
         try StageRegistry.builtin.build(PipelineConfig.load(path: pipelinePath))
-    }
-}
-
-extension String {
-    var trimmed: String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
     }
 }

@@ -143,7 +143,8 @@ public struct PipelineConfig: Sendable {
 }
 
 extension String {
-    var trimmingSpaces: String {
+    /// The string without leading and trailing white space (without Foundation).
+    public var trimmingSpaces: String {
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }
