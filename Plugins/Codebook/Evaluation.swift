@@ -73,7 +73,7 @@ extension MatchScratch {
                 }
             }
             if score >= threshold - 1e-9 {
-                codes.append(Code(theme: info.id, score: score, evidence: evidence(found, accepted[k..<end], book)))
+                codes.append(Code(theme: info.id, score: score, evidence: Self.evidence(found, accepted[k..<end], book)))
                 if trace { notes.append("coded \(info.id): score \(JSONWriter.format(score)) ≥ \(JSONWriter.format(threshold))") }
             } else if trace {
                 var names: [String] = []
@@ -89,7 +89,7 @@ extension MatchScratch {
 
     /// Evidence of one theme: every span of its accepted hits, the first of each rule carrying the
     /// rule's weight and later ones 0, sorted by position.
-    private func evidence(_ found: [Occurrence], _ group: ArraySlice<Int32>, _ book: CompiledCodebook) -> [Evidence] {
+    private static func evidence(_ found: [Occurrence], _ group: ArraySlice<Int32>, _ book: CompiledCodebook) -> [Evidence] {
         var result: [Evidence] = []
         var ruleStart = 0
         var previousRule: Int32 = -1

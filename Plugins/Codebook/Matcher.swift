@@ -314,13 +314,16 @@ struct MatchScratch {
     }
 
     /// The bytes from the first to the last token of word positions `start...end`.
+    @inline(__always)
     func span(_ start: Int32, _ end: Int32, _ document: Document) -> ByteSpan {
         ByteSpan(start: document.tokens[Int(positionToken[Int(start)])].start, end: document.tokens[Int(positionToken[Int(end)])].end)
     }
 
+    @inline(__always)
     func sentence(of o: Occurrence) -> Int32 { positionSentence[Int(o.start)] }
 
     /// The cue that negates an occurrence: within the window before it, in the same clause.
+    @inline(__always)
     func negationCue(before o: Occurrence, window: Int32) -> Int32? {
         var i = cues.count - 1
         while i >= 0 {

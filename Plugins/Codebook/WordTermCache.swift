@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import VerbatimCore
 
 /// A bounded memo from a word (as written, and its stem) to its term ids and flags, per worker.
 /// Keyed by both, so a stemmer whose stems depend on more than the word still gets it right.
@@ -24,38 +25,10 @@ struct WordTermCache {
     /// Cleared when full, which bounds memory and costs little: the vocabulary refills it quickly.
     static let capacity = 1 << 14
 
-    /// Hashes the word 8 bytes at a time (a byte-at-a-time hash is one multiply per byte, in series).
+    /// The word's hash, seeding the stem's (`ByteHash` reads 8 bytes at a time).
     @inline(__always)
     static func hash(_ word: UnsafeBufferPointer<UInt8>, _ stem: UnsafeBufferPointer<UInt8>) -> Int {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(word.count) &* 0xFF51_AFD7_ED55_8CCD
-        h = mix(h, word)
-        h = mix(h ^ UInt64(stem.count) << 48, stem)
-        return Int(truncatingIfNeeded: h ^ (h >> 31))
-    }
-
-    @inline(__always)
-    private static func mix(_ seed: UInt64, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        guard let base = bytes.baseAddress else { return seed }
-        var h = seed
-        var i = 0
-        let n = bytes.count
-        while i + 8 <= n {
-            h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0xC4CE_B9FE_1A85_EC53
-            h ^= h >> 29
-            i += 8
-        }
-        if i < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(base[i]) << shift
-                shift += 8
-                i += 1
-            }
-            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-            h ^= h >> 29
-        }
-        return h
+        Int(truncatingIfNeeded: ByteHash.hash(stem, seed: ByteHash.hash(word)))
     }
 
     /// The entry for the word, or -1.

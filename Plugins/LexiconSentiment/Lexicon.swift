@@ -123,6 +123,14 @@ public final class CompiledLexicon: Sendable {
     }
 
     public let entries: [Compiled]
+    // The fields the matcher reads per token, apart from `entries`: reading an entry copies (and
+    // retains) its arrays and strings.
+    /// Per entry: its rule.
+    let rules: [LexiconRule]
+    /// Per entry: whether it has an `after` list.
+    let hasAfter: [Bool]
+    /// Per entry: its key's bytes in `keyPool`.
+    private let keySpans: [Range<Int32>]
     private let keyPool: [UInt8]
     private let exact: HashIndex
     private let prefixes: HashIndex
@@ -168,6 +176,9 @@ public final class CompiledLexicon: Sendable {
             lists.append(members.sorted { compiled[Int($0)].wordHashes.count > compiled[Int($1)].wordHashes.count })
         }
         entries = compiled
+        rules = compiled.map(\.rule)
+        hasAfter = compiled.map { !$0.after.isEmpty }
+        keySpans = compiled.map { $0.keyStart..<$0.keyEnd }
         keyPool = pool
         self.exact = exact
         prefixes = prefixIndex
@@ -208,13 +219,13 @@ public final class CompiledLexicon: Sendable {
     }
 
     private func verify(_ i: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let e = entries[Int(i)]
-        let n = Int(e.keyEnd - e.keyStart)
+        let span = keySpans[Int(i)]
+        let n = span.count
         guard n == bytes.count else { return false }
         return keyPool.withUnsafeBufferPointer { pool in
             var k = 0
             while k < n {
-                if pool[Int(e.keyStart) + k] != bytes[k] { return false }
+                if pool[Int(span.lowerBound) + k] != bytes[k] { return false }
                 k += 1
             }
             return true

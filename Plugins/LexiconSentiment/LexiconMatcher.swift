@@ -50,7 +50,7 @@ final class LexiconMatcher {
         }
         if let list = lexicon.phrases(startingWith: hashes[i]) {
             for candidate in list {
-                if let end = phraseEnd(lexicon.entries[Int(candidate)], from: i, tokens: tokens),
+                if let end = phraseEnd(lexicon.entries[Int(candidate)].wordHashes, from: i, tokens: tokens),
                    allowed(candidate, previousWord: previousWord) {
                     return Match(entry: candidate, end: end)
                 }
@@ -78,10 +78,9 @@ final class LexiconMatcher {
     // MARK: Pieces
 
     private func allowed(_ entry: Int32, previousWord: Int?) -> Bool {
-        let after = lexicon.entries[Int(entry)].after
-        if after.isEmpty { return true }
+        if !lexicon.hasAfter[Int(entry)] { return true }
         guard let p = previousWord else { return false }
-        return after.contains(hashes[p])
+        return lexicon.entries[Int(entry)].after.contains(hashes[p])
     }
 
     /// A hyphen glued to the words on both sides ("joined-up") is skipped inside expressions.
@@ -92,9 +91,9 @@ final class LexiconMatcher {
         return tokens[k - 1].end == t.start && tokens[k + 1].start == t.end
     }
 
-    private func phraseEnd(_ e: CompiledLexicon.Compiled, from i: Int, tokens: [Token]) -> Int? {
+    private func phraseEnd(_ wordHashes: [UInt64], from i: Int, tokens: [Token]) -> Int? {
         var k = i
-        for (m, h) in e.wordHashes.enumerated() {
+        for (m, h) in wordHashes.enumerated() {
             if m > 0, k < tokens.count, tokens[k].kind == .punctuation,
                k + 1 < tokens.count, tokens[k - 1].end == tokens[k].start, tokens[k + 1].start == tokens[k].end,
                tokens[k].end - tokens[k].start == 1, hashes[k] == Self.hyphenHash {

@@ -152,9 +152,9 @@ final class SentimentScorer {
     private func apply(_ m: LexiconMatcher.Match, span: ByteSpan, startToken: Int, previousWord: Int?, _ document: Document) {
         let afterCopula = previousWord.map { Self.copulas.contains(matcher.hashes[$0]) } ?? false
         let afterTo = previousWord.map { matcher.hashes[$0] == Self.infinitiveTo } ?? false
-        let entry = matcher.lexicon.entries[Int(m.entry)]
+        let rule = matcher.lexicon.rules[Int(m.entry)]
         let word = tracing ? document.text(of: span) : ""
-        switch entry.rule {
+        switch rule {
         case let .valence(v):
             var emphasis = m.elongated
             if !emphasis, hasLowercase, m.end - startToken == 1 { emphasis = isShouted(document.tokens[startToken], document) }
@@ -184,7 +184,7 @@ final class SentimentScorer {
             countWord()
             settleFlip()
             var isLack = false
-            if case .lack = entry.rule { isLack = true }
+            if case .lack = rule { isLack = true }
             let c = clauses.count - 1
             if isLack, afterCopula, !inNegation, clauses[c].positive > 0 {
                 // "confidence is lacking": the lack reaches back over what the clause praised.

@@ -6,8 +6,8 @@ import VerbatimSnowball
 /// English uses the native stemmer (the current Snowball English algorithm, which Debian's
 /// libstemmer 2.2.0 predates); every other language uses the system libstemmer (Debian
 /// `libstemmer-dev`). Numbers, punctuation and ideographs keep their normalised form as their stem.
-/// With libstemmer each worker keeps a cache of recent stems, because survey vocabularies are small
-/// and the same words recur.
+/// Each worker keeps a cache of recent stems, because survey vocabularies are small and the same
+/// words recur: a lookup costs less than stemming, natively or with libstemmer.
 public struct SnowballStemmerStage: Stage {
     public static let descriptor = StageDescriptor(
         name: "snowball-stemmer",
@@ -17,8 +17,7 @@ public struct SnowballStemmerStage: Stage {
             OptionSpec("language", .string, default: .string("english"),
                        help: "a Snowball language: " + WordStemmer.languages.joined(separator: ", ")),
             OptionSpec("cache", .integer(0...10_000_000), default: .integer(50_000),
-                       help: "libstemmer stems remembered per worker (0 turns the cache off; "
-                           + "the native stemmer is faster than a lookup and needs none)"),
+                       help: "stems remembered per worker (0 turns the cache off)"),
             OptionSpec("implementation", .choice(StemmerImplementation.allCases.map(\.rawValue)),
                        default: .string(StemmerImplementation.auto.rawValue),
                        help: "auto: native for english, libstemmer for every other language; "
@@ -48,15 +47,12 @@ public struct SnowballStemmerStage: Stage {
     }
 
     public func makeProcessor() throws -> any StageProcessor {
-        let stemmer = try WordStemmer(language: language, implementation: implementation)
-        // The native stemmer works in place in the output buffer and is cheaper than a cache lookup,
-        // which copies the word to hash it, so the cache only serves libstemmer.
-        return Processor(stemmer: stemmer, cacheSize: stemmer.implementation == .native ? 0 : cacheSize)
+        Processor(stemmer: try WordStemmer(language: language, implementation: implementation), cacheSize: cacheSize)
     }
 
     final class Processor: StageProcessor {
         let stemmer: WordStemmer
-        let cache: StemCache
+        var cache: StemCache
 
         init(stemmer: WordStemmer, cacheSize: Int) {
             self.stemmer = stemmer
@@ -66,47 +62,95 @@ public struct SnowballStemmerStage: Stage {
         func process(_ document: inout Document) throws {
             var pool: [UInt8] = []
             pool.reserveCapacity(document.normalizedPool.count)
-            var tokens = document.tokens
-            document.normalizedPool.withUnsafeBufferPointer { normalized in
-                for i in tokens.indices where tokens[i].kind == .word {
-                    let word = UnsafeBufferPointer(rebasing: normalized[Int(tokens[i].normalizedStart)..<Int(tokens[i].normalizedEnd)])
-                    let start = Int32(pool.count)
-                    if !cache.lookup(word, appendingTo: &pool) {
-                        stemmer.stem(word, appendingTo: &pool)
-                        cache.insert(word, stem: pool[Int(start)...])
+            let normalizedPool = document.normalizedPool
+            // In place: a copy of the tokens, written back, would copy the whole array.
+            document.tokens.withUnsafeMutableBufferPointer { tokens in
+                normalizedPool.withUnsafeBufferPointer { normalized in
+                    for i in tokens.indices where tokens[i].kind == .word {
+                        let word = UnsafeBufferPointer(rebasing: normalized[Int(tokens[i].normalizedStart)..<Int(tokens[i].normalizedEnd)])
+                        let start = Int32(pool.count)
+                        let hash = ByteHash.hash(word)
+                        if !cache.lookup(word, hash: hash, appendingTo: &pool) {
+                            stemmer.stem(word, appendingTo: &pool)
+                            pool.withUnsafeBufferPointer { cache.insert(word, hash: hash, stem: UnsafeBufferPointer(rebasing: $0[Int(start)...])) }
+                        }
+                        tokens[i].stemStart = start
+                        tokens[i].stemEnd = Int32(pool.count)
                     }
-                    tokens[i].stemStart = start
-                    tokens[i].stemEnd = Int32(pool.count)
                 }
             }
-            document.tokens = tokens
             document.stemPool = pool
             document.assigned.insert(.stems)
         }
     }
 }
 
-/// A bounded word → stem cache over byte strings. When full it is cleared, which keeps memory
-/// bounded and costs little: a survey's vocabulary refills it within a few thousand answers.
-final class StemCache {
-    private var table: [Key: [UInt8]] = [:]
+/// A bounded word → stem memo over byte strings, per worker: open addressing over one byte pool,
+/// so a lookup hashes the word once and allocates nothing. When full it is cleared, which keeps
+/// memory bounded and costs little: a survey's vocabulary refills it within a few thousand answers.
+struct StemCache {
+    private struct Entry {
+        var hash: UInt64
+        var start: Int32
+        var wordCount: Int32
+        var stemCount: Int32
+    }
+    /// Entry index + 1 per slot (0: empty); at most half full.
+    private var slots: [Int32]
+    private var entries: [Entry] = []
+    /// Each entry's word, then its stem.
+    private var bytes: [UInt8] = []
     private let capacity: Int
 
-    struct Key: Hashable {
-        let bytes: [UInt8]
+    init(capacity: Int) {
+        self.capacity = max(0, capacity)
+        slots = [Int32](repeating: 0, count: capacity > 0 ? 1024 : 0)
     }
 
-    init(capacity: Int) { self.capacity = capacity }
-
-    func lookup(_ word: UnsafeBufferPointer<UInt8>, appendingTo pool: inout [UInt8]) -> Bool {
-        guard capacity > 0, let stem = table[Key(bytes: Array(word))] else { return false }
-        pool.append(contentsOf: stem)
-        return true
+    func lookup(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, appendingTo pool: inout [UInt8]) -> Bool {
+        guard capacity > 0 else { return false }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = Int(slots[i])
+            if slot == 0 { return false }
+            let e = entries[slot - 1]
+            if e.hash == hash, Int(e.wordCount) == word.count {
+                let start = Int(e.start)
+                let found = bytes.withUnsafeBufferPointer { stored -> Bool in
+                    guard word.elementsEqual(UnsafeBufferPointer(rebasing: stored[start..<start + word.count])) else { return false }
+                    let stemStart = start + word.count
+                    pool.append(contentsOf: UnsafeBufferPointer(rebasing: stored[stemStart..<stemStart + Int(e.stemCount)]))
+                    return true
+                }
+                if found { return true }
+            }
+            i = (i + 1) & mask
+        }
     }
 
-    func insert(_ word: UnsafeBufferPointer<UInt8>, stem: ArraySlice<UInt8>) {
+    mutating func insert(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, stem: UnsafeBufferPointer<UInt8>) {
         guard capacity > 0 else { return }
-        if table.count >= capacity { table.removeAll(keepingCapacity: true) }
-        table[Key(bytes: Array(word))] = Array(stem)
+        if entries.count >= capacity {
+            entries.removeAll(keepingCapacity: true)
+            bytes.removeAll(keepingCapacity: true)
+            for i in slots.indices { slots[i] = 0 }
+        }
+        entries.append(Entry(hash: hash, start: Int32(bytes.count), wordCount: Int32(word.count), stemCount: Int32(stem.count)))
+        bytes.append(contentsOf: word)
+        bytes.append(contentsOf: stem)
+        if entries.count * 2 > slots.count {
+            slots = [Int32](repeating: 0, count: slots.count * 2)
+            for e in entries.indices { place(e) }
+        } else {
+            place(entries.count - 1)
+        }
+    }
+
+    private mutating func place(_ e: Int) {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: entries[e].hash) & mask
+        while slots[i] != 0 { i = (i + 1) & mask }
+        slots[i] = Int32(e + 1)
     }
 }

@@ -41,8 +41,61 @@ public struct JSONWriter {
 
     public mutating func string(_ s: String) { prefix(); Self.appendString(s, to: &bytes) }
     public mutating func string(utf8 s: UnsafeBufferPointer<UInt8>) { prefix(); Self.appendString(utf8: s, to: &bytes) }
-    public mutating func number(_ d: Double) { prefix(); bytes.append(contentsOf: Self.format(d).utf8) }
-    public mutating func integer(_ n: Int) { prefix(); bytes.append(contentsOf: String(n).utf8) }
+    public mutating func number(_ d: Double) {
+        prefix()
+        // Scores are small numbers with 4 decimals: written digit by digit, without a `String`.
+        if d.isFinite, abs(d) < 1e11 {
+            let scaled = (d * 10000).rounded()
+            if d == d.rounded() {
+                Self.appendInteger(Int(d), to: &bytes)
+            } else if scaled == 0 {
+                bytes.append(UInt8(ascii: "0"))
+            } else {
+                Self.appendFixed4(Int(scaled), to: &bytes)
+            }
+        } else {
+            bytes.append(contentsOf: Self.format(d).utf8)
+        }
+    }
+    public mutating func integer(_ n: Int) { prefix(); Self.appendInteger(n, to: &bytes) }
+
+    static func appendInteger(_ n: Int, to out: inout [UInt8]) {
+        if n < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = n.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            out.append(contentsOf: buffer[(20 - count)...])
+        }
+    }
+
+    /// `scaled` / 10⁴ in plain notation without trailing zeros, e.g. 12500 → "1.25", -5 → "-0.0005".
+    static func appendFixed4(_ scaled: Int, to out: inout [UInt8]) {
+        if scaled < 0 { out.append(UInt8(ascii: "-")) }
+        let magnitude = Int(scaled.magnitude)
+        appendInteger(magnitude / 10000, to: &out)
+        var fraction = magnitude % 10000
+        guard fraction != 0 else { return }
+        out.append(UInt8(ascii: "."))
+        var places = 4
+        while fraction % 10 == 0 {
+            fraction /= 10
+            places -= 1
+        }
+        var divisor = 1
+        for _ in 1..<places { divisor *= 10 }
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
+            divisor /= 10
+        }
+    }
     public mutating func bool(_ b: Bool) { prefix(); bytes.append(contentsOf: (b ? "true" : "false").utf8) }
     public mutating func null() { prefix(); bytes.append(contentsOf: "null".utf8) }
     /// Writes pre-encoded JSON as a value.

@@ -1,9 +1,33 @@
 import Dispatch
+import Synchronization
+
+/// What a sink works out from one document on its own, before the documents meet in input order.
+public protocol DocumentDigest: Sendable {}
 
 /// Receives processed documents in input order, on the calling thread.
+///
+/// A sink whose work per document is costly can split it: `digest` does the part that needs no other
+/// document, on the worker thread that processed the document (so in parallel), and `consume` gets
+/// that digest and does the part that must see the documents in order.
 public protocol DocumentSink: AnyObject {
     /// `encoded` is the document's `coded.jsonl` line.
     func consume(_ document: Document, encoded: UnsafeBufferPointer<UInt8>) throws
+    /// Called once before documents flow, with the number of workers that will call `digest`.
+    func prepare(workers: Int)
+    /// Called on worker `worker` (0 ..< the `prepare` count), several workers at once: it may read
+    /// state fixed before the run and write only state that belongs to that worker (e.g. partial
+    /// counts that are summed at the end, so the result does not depend on which worker saw what).
+    func digest(_ document: Document, worker: Int) -> (any DocumentDigest)?
+    /// `digest` is what `digest(_:)` returned for this document, on the worker.
+    func consume(_ document: Document, digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>) throws
+}
+
+extension DocumentSink {
+    public func prepare(workers: Int) {}
+    public func digest(_ document: Document, worker: Int) -> (any DocumentDigest)? { nil }
+    public func consume(_ document: Document, digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>) throws {
+        try consume(document, encoded: encoded)
+    }
 }
 
 /// What a run did, for the closing summary line.
@@ -65,6 +89,7 @@ public final class PipelineRunner {
         progress: (RunSummary) -> Void = { _ in }
     ) throws -> RunSummary {
         var summary = RunSummary()
+        for sink in sinks { sink.prepare(workers: workers.count) }
         var inFlight: InFlight?
         // Never leave workers running on a round when an error unwinds this call.
         defer { inFlight?.group.wait() }
@@ -74,7 +99,7 @@ public final class PipelineRunner {
                 flight.group.wait()
                 return (flight.round, flight.results.values)
             }
-            inFlight = round.count == 0 && round.malformed.isEmpty ? nil : start(&round)
+            inFlight = round.count == 0 && round.malformed.isEmpty ? nil : start(&round, sinks: sinks)
             if let (done, results) = finished {
                 try consume(done, results, sinks: sinks, summary: &summary, problem: problem)
                 progress(summary)
@@ -84,8 +109,9 @@ public final class PipelineRunner {
         return summary
     }
 
-    /// One round of input: the documents in one chunk per worker (filled in order, `batchSize` each),
-    /// and the malformed records with the position they had.
+    /// One round of input (`threads × batchSize` documents) in small chunks, filled in order, that the
+    /// workers take one at a time, so a worker that drew short answers takes more chunks instead of
+    /// waiting; and the malformed records with the position they had.
     struct Round {
         var chunks: [[Document]] = []
         var count = 0
@@ -102,8 +128,9 @@ public final class PipelineRunner {
     private func readRound(_ next: () throws -> InputItem?, summary: inout RunSummary) throws -> Round {
         var round = Round()
         let roundSize = options.threads * options.batchSize
+        let chunkSize = Self.chunkSize(batchSize: options.batchSize)
         var chunk: [Document] = []
-        chunk.reserveCapacity(options.batchSize)
+        chunk.reserveCapacity(chunkSize)
         while round.count < roundSize, let item = try next() {
             switch item {
             case let .response(r):
@@ -111,10 +138,10 @@ public final class PipelineRunner {
                 summary.bytes += r.text.utf8.count
                 chunk.append(Document(r))
                 round.count += 1
-                if chunk.count == options.batchSize {
+                if chunk.count == chunkSize {
                     round.chunks.append(chunk)
                     chunk = []
-                    chunk.reserveCapacity(options.batchSize)
+                    chunk.reserveCapacity(chunkSize)
                 }
             case let .malformed(e):
                 if options.strict { throw e }
@@ -124,6 +151,10 @@ public final class PipelineRunner {
         if !chunk.isEmpty { round.chunks.append(chunk) }
         return round
     }
+
+    /// Documents per chunk: small enough to balance the workers, large enough that taking a chunk
+    /// costs nothing next to processing it.
+    static func chunkSize(batchSize: Int) -> Int { max(1, min(batchSize, 32)) }
 
     private func consume(
         _ round: Round, _ results: [ChunkResult], sinks: [any DocumentSink], summary: inout RunSummary,
@@ -156,7 +187,11 @@ public final class PipelineRunner {
                 let range = chunk.ranges[k]
                 try chunk.encoded.withUnsafeBufferPointer { buffer in
                     let line = UnsafeBufferPointer(rebasing: buffer[range])
-                    for sink in sinks { try sink.consume(chunk.documents[k], encoded: line) }
+                    try chunk.documents.withUnsafeBufferPointer { documents in
+                        for (s, sink) in sinks.enumerated() {
+                            try sink.consume(documents[k], digest: chunk.digests[k * sinks.count + s], encoded: line)
+                        }
+                    }
                 }
                 summary.coded += 1
             }
@@ -169,12 +204,14 @@ public final class PipelineRunner {
         var failures: [(index: Int, error: VerbatimError)] = []
         var encoded: [UInt8] = []
         var ranges: [Range<Int>] = []
+        /// Per document, one digest per sink (document k, sink s at k × sinks + s).
+        var digests: [(any DocumentDigest)?] = []
     }
 
-    /// Starts one worker per chunk of the round on the global queue. Each worker takes its chunk out
-    /// of a slot, so documents are moved, never copied.
-    private func start(_ round: inout Round) -> InFlight {
-        // Move each chunk into its slot so the worker holds the only reference (no copy on write).
+    /// Starts the workers on the global queue; each takes the round's chunks one by one until none is
+    /// left. Each chunk is taken out of its slot, so documents are moved, never copied; its result goes
+    /// to the slot of the same index, so the output order does not depend on which worker took it.
+    private func start(_ round: inout Round, sinks: [any DocumentSink]) -> InFlight {
         let count = round.chunks.count
         let results = ResultSlots<ChunkResult>(count: count)
         let inputs = ResultSlots<[Document]>(count: count)
@@ -184,26 +221,50 @@ public final class PipelineRunner {
         }
         round.chunks = []
         let workers = UncheckedSendable(self.workers)
+        // Shared by the workers only through `digest`, which reads state fixed at the sinks' init.
+        let sinks = UncheckedSendable(sinks)
         let includeText = options.includeText
+        let next = ChunkCounter()
         let group = DispatchGroup()
-        for t in 0..<count {
+        for w in 0..<min(workers.value.count, count) {
             DispatchQueue.global().async(group: group) {
-                var chunk = ChunkResult()
-                chunk.documents = inputs.take(t)
-                chunk.failures = workers.value[t].process(batch: &chunk.documents)
-                var writer = JSONWriter(reservingCapacity: 512 * chunk.documents.count)
-                var failed = Set(chunk.failures.map(\.index))
-                for k in chunk.documents.indices {
-                    let start = writer.bytes.count
-                    if failed.remove(k) == nil { CodedRecord.encode(chunk.documents[k], into: &writer, includeText: includeText) }
-                    chunk.ranges.append(start..<writer.bytes.count)
+                let worker = workers.value[w]
+                while true {
+                    let t = next.take()
+                    guard t < count else { break }
+                    var chunk = ChunkResult()
+                    chunk.documents = inputs.take(t)
+                    chunk.failures = worker.process(batch: &chunk.documents)
+                    var writer = JSONWriter(reservingCapacity: 512 * chunk.documents.count)
+                    var failed = Set(chunk.failures.map(\.index))
+                    var ranges: [Range<Int>] = []
+                    var digests: [(any DocumentDigest)?] = []
+                    ranges.reserveCapacity(chunk.documents.count)
+                    // Borrowed through the buffer: reading `chunk.documents[k]` would copy (retain) each one.
+                    chunk.documents.withUnsafeBufferPointer { documents in
+                        for k in documents.indices {
+                            let start = writer.bytes.count
+                            let ok = failed.remove(k) == nil
+                            if ok { CodedRecord.encode(documents[k], into: &writer, includeText: includeText) }
+                            ranges.append(start..<writer.bytes.count)
+                            for sink in sinks.value { digests.append(ok ? sink.digest(documents[k], worker: w) : nil) }
+                        }
+                    }
+                    chunk.ranges = ranges
+                    chunk.digests = digests
+                    chunk.encoded = writer.bytes
+                    results.set(t, chunk)
                 }
-                chunk.encoded = writer.bytes
-                results.set(t, chunk)
             }
         }
         return InFlight(round: round, group: group, results: results)
     }
+}
+
+/// Hands out chunk indices 0, 1, 2, … to the workers of one round.
+final class ChunkCounter: Sendable {
+    private let counter = Atomic<Int>(0)
+    func take() -> Int { counter.add(1, ordering: .relaxed).oldValue }
 }
 
 /// Values that are handed to exactly one worker thread each; the runner guarantees no sharing.

@@ -44,25 +44,53 @@ public final class ThemeCounts: DocumentSink {
     public static let noValue = "(none)"
 
     public private(set) var themes: [ThemeInfo]
-    /// Answers per question.
-    public private(set) var answers: [String: Int] = [:]
-    /// theme → question → cell.
-    public private(set) var cells: [String: [String: Cell]] = [:]
     /// The metadata field of the breakdown, if any.
     public let breakdownField: String?
     /// question → group → answers (only with a breakdown field).
     public private(set) var groupAnswers: [String: [String: Int]] = [:]
     /// theme → question → group → cell (only with a breakdown field).
     public private(set) var groupCells: [String: [String: [String: Cell]]] = [:]
+
+    // Counting is by index (themes in `themes` order, questions in first-seen order), so that a
+    // response costs a few array increments rather than a string hash per cell.
+    private var themeIndex: [String: Int] = [:]
+    /// Per theme index: the indices it counts for (itself, then its ancestors), worked out when the
+    /// theme is first counted (an undeclared ancestor joins `themes` then, not before).
+    private var rollups: [[Int]?] = []
+    private var ancestorIDs: [String: [String]] = [:]
+    private var questionIndex: [String: Int] = [:]
+    private var questionNames: [String] = []
+    private var answerCounts: [Int] = []
+    /// [theme][question]
+    private var cellGrid: [[Cell]] = []
+    /// [theme][theme]: responses coded with both.
+    private var pairGrid: [[Int]] = []
+    /// The last question seen and its index: answers mostly come grouped by question.
+    private var lastQuestion: (name: String, index: Int)?
+
+    /// Answers per question.
+    public var answers: [String: Int] { Dictionary(uniqueKeysWithValues: zip(questionNames, answerCounts)) }
+
+    /// theme → question → cell, for the cells that counted a response.
+    public var cells: [String: [String: Cell]] {
+        var out: [String: [String: Cell]] = [:]
+        for (t, row) in cellGrid.enumerated() {
+            for (q, cell) in row.enumerated() where cell.responses > 0 { out[themes[t].id, default: [:]][questionNames[q]] = cell }
+        }
+        return out
+    }
+
     /// theme → theme → responses coded with both.
-    public private(set) var pairs: [String: [String: Int]] = [:]
-    private var ancestors: [String: [String]] = [:]
-    private var declared: Set<String> = []
+    public var pairs: [String: [String: Int]] {
+        var out: [String: [String: Int]] = [:]
+        for (a, row) in pairGrid.enumerated() {
+            for (b, n) in row.enumerated() where n > 0 { out[themes[a].id, default: [:]][themes[b].id] = n }
+        }
+        return out
+    }
 
     public init(themes: [ThemeInfo], breakdownField: String? = nil) {
-        self.themes = themes
         self.breakdownField = breakdownField.flatMap { $0.isEmpty ? nil : $0 }
-        declared = Set(themes.map(\.id))
         let parents = Dictionary(themes.map { ($0.id, $0.parent) }, uniquingKeysWith: { a, _ in a })
         for t in themes {
             var chain: [String] = []
@@ -72,8 +100,13 @@ public final class ThemeCounts: DocumentSink {
                 chain.append(parent)
                 p = parents[parent] ?? nil
             }
-            ancestors[t.id] = chain
+            ancestorIDs[t.id] = chain
         }
+        self.themes = themes
+        for (i, t) in themes.enumerated() where themeIndex[t.id] == nil { themeIndex[t.id] = i }
+        rollups = Array(repeating: nil, count: themes.count)
+        cellGrid = Array(repeating: [], count: themes.count)
+        pairGrid = Array(repeating: Array(repeating: 0, count: themes.count), count: themes.count)
     }
 
     public func consume(_ document: Document, encoded: UnsafeBufferPointer<UInt8>) throws { add(document) }
@@ -85,38 +118,76 @@ public final class ThemeCounts: DocumentSink {
         return value
     }
 
+    /// The index of `theme`, appending it to `themes` the first time (a theme no stage declared,
+    /// e.g. from an exec: stage, is listed after the others).
+    private func index(of theme: ThemeInfo) -> Int {
+        if let i = themeIndex[theme.id] { return i }
+        let i = themes.count
+        themes.append(theme)
+        themeIndex[theme.id] = i
+        rollups.append(nil)
+        cellGrid.append(Array(repeating: Cell(), count: questionNames.count))
+        for k in pairGrid.indices { pairGrid[k].append(0) }
+        pairGrid.append(Array(repeating: 0, count: themes.count))
+        return i
+    }
+
+    private func rollup(_ i: Int) -> [Int] {
+        if let known = rollups[i] { return known }
+        let chain = [i] + (ancestorIDs[themes[i].id] ?? []).map { index(of: ThemeInfo(id: $0, label: $0)) }
+        rollups[i] = chain
+        return chain
+    }
+
+    private func index(ofQuestion question: String) -> Int {
+        if let last = lastQuestion, last.name == question { return last.index }
+        let q: Int
+        if let known = questionIndex[question] {
+            q = known
+        } else {
+            q = questionNames.count
+            questionIndex[question] = q
+            questionNames.append(question)
+            answerCounts.append(0)
+            for t in cellGrid.indices { cellGrid[t].append(Cell()) }
+        }
+        lastQuestion = (question, q)
+        return q
+    }
+
     public func add(_ document: Document) {
         let question = document.response.question ?? Self.noQuestion
+        let q = index(ofQuestion: question)
         let group = group(of: document.response)
-        answers[question, default: 0] += 1
+        answerCounts[q] += 1
         if let group { groupAnswers[question, default: [:]][group, default: 0] += 1 }
         // The themes this response counts for, each once, in first-coded order.
-        var counted: [String] = []
-        var seen = Set<String>()
+        var counted: [Int] = []
         for code in document.codes {
             let label = document.themeSentiment[code.theme]?.label ?? document.sentiment?.label
-            for theme in [code.theme] + (ancestors[code.theme] ?? []) where seen.insert(theme).inserted {
-                if declared.insert(theme).inserted {
-                    // A theme no stage declared (e.g. from an exec: stage): list it after the others.
-                    themes.append(ThemeInfo(id: theme, label: theme))
-                }
-                counted.append(theme)
-                let themeLabel = theme == code.theme ? label : document.sentiment?.label
-                cells[theme, default: [:]][question, default: Cell()].add(themeLabel)
-                if let group { groupCells[theme, default: [:]][question, default: [:]][group, default: Cell()].add(themeLabel) }
+            let own = themeIndex[code.theme] ?? index(of: ThemeInfo(id: code.theme, label: code.theme))
+            for t in rollup(own) where !counted.contains(t) {
+                counted.append(t)
+                let themeLabel = t == own ? label : document.sentiment?.label
+                cellGrid[t][q].add(themeLabel)
+                if let group { groupCells[themes[t].id, default: [:]][question, default: [:]][group, default: Cell()].add(themeLabel) }
             }
         }
         for a in counted {
-            for b in counted { pairs[a, default: [:]][b, default: 0] += 1 }
+            for b in counted { pairGrid[a][b] += 1 }
         }
     }
 
     /// Adds another set of counts (from another shard) to this one. Both must use the same breakdown field.
     public func merge(_ other: ThemeCounts) {
-        for t in other.themes where declared.insert(t.id).inserted { themes.append(t) }
-        for (q, n) in other.answers { answers[q, default: 0] += n }
-        for (t, byQuestion) in other.cells {
-            for (q, c) in byQuestion { cells[t, default: [:]][q] = (cells[t]?[q] ?? Cell()) + c }
+        for t in other.themes { _ = index(of: t) }
+        for (q, n) in zip(other.questionNames, other.answerCounts) { answerCounts[index(ofQuestion: q)] += n }
+        for (t, row) in other.cellGrid.enumerated() {
+            let mine = themeIndex[other.themes[t].id]!
+            for (q, c) in row.enumerated() where c.responses > 0 {
+                let i = index(ofQuestion: other.questionNames[q])
+                cellGrid[mine][i] = cellGrid[mine][i] + c
+            }
         }
         for (q, byGroup) in other.groupAnswers {
             for (g, n) in byGroup { groupAnswers[q, default: [:]][g, default: 0] += n }
@@ -126,13 +197,14 @@ public final class ThemeCounts: DocumentSink {
                 for (g, c) in byGroup { groupCells[t, default: [:]][q, default: [:]][g] = (groupCells[t]?[q]?[g] ?? Cell()) + c }
             }
         }
-        for (a, row) in other.pairs {
-            for (b, n) in row { pairs[a, default: [:]][b, default: 0] += n }
+        for (a, row) in other.pairGrid.enumerated() {
+            let mineA = themeIndex[other.themes[a].id]!
+            for (b, n) in row.enumerated() where n > 0 { pairGrid[mineA][themeIndex[other.themes[b].id]!] += n }
         }
     }
 
-    public var questions: [String] { answers.keys.sorted() }
-    public var totalAnswers: Int { answers.values.reduce(0, +) }
+    public var questions: [String] { questionNames.sorted() }
+    public var totalAnswers: Int { answerCounts.reduce(0, +) }
 
     /// The breakdown groups, sorted (empty without a breakdown field).
     public var groups: [String] {
@@ -151,11 +223,13 @@ public final class ThemeCounts: DocumentSink {
             }
             return byQuestion[question]?[group] ?? Cell()
         }
+        guard let t = themeIndex[theme] else { return Cell() }
         if question == Self.allQuestions {
-            guard let byQuestion = cells[theme] else { return Cell() }
-            return byQuestion.keys.sorted().reduce(Cell()) { $0 + byQuestion[$1]! }
+            // Summed in question order, whatever order the questions arrived in.
+            return questions.reduce(Cell()) { $0 + cellGrid[t][questionIndex[$1]!] }
         }
-        return cells[theme]?[question] ?? Cell()
+        guard let q = questionIndex[question] else { return Cell() }
+        return cellGrid[t][q]
     }
 
     public func answers(for question: String, group: String? = nil) -> Int {
@@ -163,11 +237,15 @@ public final class ThemeCounts: DocumentSink {
             if question == Self.allQuestions { return groupAnswers.values.reduce(0) { $0 + ($1[group] ?? 0) } }
             return groupAnswers[question]?[group] ?? 0
         }
-        return question == Self.allQuestions ? totalAnswers : answers[question] ?? 0
+        if question == Self.allQuestions { return totalAnswers }
+        return questionIndex[question].map { answerCounts[$0] } ?? 0
     }
 
     /// Responses coded with both `a` and `b` (roll-ups included); `cooccurrence(a, a)` is `a`'s count.
-    public func cooccurrence(_ a: String, _ b: String) -> Int { pairs[a]?[b] ?? 0 }
+    public func cooccurrence(_ a: String, _ b: String) -> Int {
+        guard let i = themeIndex[a], let j = themeIndex[b] else { return 0 }
+        return pairGrid[i][j]
+    }
 
     /// The share of answers, 0 when there are none.
     public static func share(_ responses: Int, of answers: Int) -> Double {
@@ -326,7 +404,7 @@ public final class ThemeCounts: DocumentSink {
                     + [String(all.responses), Self.decimal(share, places: 1) + "%",
                        "\(all.positive)/\(all.negative)/\(all.neutral)/\(all.mixed)"])
         }
-        rows.append(["Answers"] + qs.map { String(answers[$0] ?? 0) } + [String(totalAnswers), "", ""])
+        rows.append(["Answers"] + qs.map { String(answers(for: $0)) } + [String(totalAnswers), "", ""])
         return TextTable.render(rows)
     }
 }

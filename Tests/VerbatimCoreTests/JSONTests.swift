@@ -149,6 +149,19 @@ import VerbatimCore
         #expect(written(.number(value)) == text)
     }
 
+    /// The writer prints scores digit by digit; it must agree with the general formatting everywhere.
+    @Test func fastNumberPathAgreesWithFormat() {
+        var values: [Double] = [0.00005, -0.00005, 0.99995, -0.99995, 1e11 - 0.5, 99_999_999_999.99995, 1e-300]
+        var state: UInt64 = 7
+        for _ in 0..<20_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let unit = Double(state >> 11) / Double(1 << 53)
+            let scale = [1.0, 0.001, 10, 1e6, 1e10, 2e11][Int(state % 6)]
+            values.append((unit * 2 - 1) * scale)
+        }
+        for v in values { #expect(written(.number(v)) == JSONWriter.format(v), "\(v)") }
+    }
+
     @Test func hugeNumbersAreWrittenWithoutExponent() {
         let text = JSONWriter.format(1.7976931348623157e308)
         #expect(text.count == 309)

@@ -31,6 +31,28 @@ import VerbatimTestSupport
                 == b.jsonLines(themes: ["funding"], selection: QuoteSelection(perTheme: 5)))
     }
 
+    /// The runner's workers digest answers in parallel (each counting stems on its own tables) and
+    /// the collector takes the digests in input order: the quotes must be those of one serial pass.
+    @Test func workerDigestsGiveTheQuotesOfOneSerialPass() throws {
+        let h = try Fixtures.harness()
+        let docs = try documents(h) + documents(h).map { d in
+            var copy = d
+            copy.response.id += "-again"
+            return copy
+        }
+        let serial = collector(docs)
+        let parallel = QuoteCollector()
+        parallel.prepare(workers: 3)
+        // Digested out of order, on three workers, as the runner may; consumed in input order.
+        var digests: [(any DocumentDigest)?] = Array(repeating: nil, count: docs.count)
+        for k in docs.indices.reversed() { digests[k] = parallel.digest(docs[k], worker: k % 3) }
+        for k in docs.indices { try parallel.consume(docs[k], digest: digests[k], encoded: UnsafeBufferPointer(start: nil, count: 0)) }
+        #expect(parallel.ranked("funding") == serial.ranked("funding"))
+        #expect(parallel.ranked("funding").contains { $0.representativeness > 0 })
+        #expect(parallel.jsonLines(themes: ["funding"], selection: QuoteSelection(perTheme: 5))
+                == serial.jsonLines(themes: ["funding"], selection: QuoteSelection(perTheme: 5)))
+    }
+
     @Test func tiesGoToTheEarlierAnswer() throws {
         let h = try Fixtures.harness()
         let text = "The ⏩funding⏪ for the joint programme ran out long before the work was finished, and nobody replaced it."
