@@ -23,7 +23,7 @@ struct Clause {
 }
 
 /// The word-level pass: walks the tokens once, applies the lexicon and the rules (negation,
-/// intensifiers, "lack of", reversal, contrast, concession, advice, capitals, "!"), and leaves
+/// intensifiers, "lack of", reversal, contrast, concession, advice, questions, capitals, "!"), and leaves
 /// the valence of every clause. `SentimentCombiner` turns clauses into sentence, answer and theme scores.
 final class SentimentScorer {
     let matcher: LexiconMatcher
@@ -280,6 +280,9 @@ final class SentimentScorer {
         switch first {
         case 0x21: // "!"
             exclamations[clauses[clauses.count - 1].sentence] += bytes.count { $0 == 0x21 }
+        case 0x3F: // "?", unless glued to a word after it, as in a URL's "?id=3"
+            let next = Int(t.end) < document.utf8.count ? document.utf8[Int(t.end)] : 0x20
+            if !Self.isAlphanumeric(next) { question() }
         case 0x2C: // ","
             if var f = flip, f.isLack, !f.negated {
                 // A list after "lack of" goes on past its commas; the other scopes end here.
@@ -300,6 +303,22 @@ final class SentimentScorer {
         default:
             break
         }
+    }
+
+    /// A question asks rather than asserts, like advice: "is it any good?" is not praise, while
+    /// "why is it so slow?" is still a complaint. Every clause of the sentence so far gets the
+    /// advice strength `questionAdvice` (a stronger cue of its own wins).
+    private func question() {
+        let strength = settings.questionAdvice
+        guard strength > 0 else { return }
+        let sentence = clauses[clauses.count - 1].sentence
+        var marked = false
+        var k = clauses.count - 1
+        while k >= 0, clauses[k].sentence == sentence {
+            if clauses[k].advice < strength { clauses[k].advice = strength; marked = true }
+            k -= 1
+        }
+        if marked { note("'?': the question's clauses read as advice (strength \(fmt(strength)))") }
     }
 
     // MARK: Scopes and clauses
@@ -412,6 +431,10 @@ final class SentimentScorer {
         boostLeft = 0
         boostDistance = 0
         boostText = ""
+    }
+
+    private static func isAlphanumeric(_ b: UInt8) -> Bool {
+        (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
     }
 
     /// A word of three or more letters, all capitals, in a text that also has lower case.

@@ -24,11 +24,15 @@ public struct SentimentSettings: Sendable, Equatable {
     public var reverseNegativeShare = 0.5
     public var boostWindow = 3
     public var contrastBefore = 0.5
-    public var contrastAfter = 1.5
+    /// "but" discounts what it concedes instead of inflating what follows, as "although" does: a
+    /// hedged complaint ("fine, but slow") should not outweigh the bare one ("slow").
+    public var contrastAfter = 1.0
     public var concessionWeight = 0.5
     public var purposeWeight = 0.5
     public var advicePositive = 0.15
     public var adviceNegative = 0.7
+    /// A question asks rather than asserts; its clauses read as half-strength advice.
+    public var questionAdvice = 0.5
     public var capsBoost = 0.3
     public var exclamationBoost = 0.3
     public var normalization = 15.0
@@ -77,6 +81,8 @@ public struct SentimentSettings: Sendable, Equatable {
               help: "share of positive valence kept in a prescriptive clause ('it would be good if')"),
         .init(name: "advice_negative", path: \.adviceNegative, range: 0...1,
               help: "share of negative valence kept in a prescriptive clause ('it would be a waste')"),
+        .init(name: "question_advice", path: \.questionAdvice, range: 0...1,
+              help: "advice strength of a sentence ending in '?': a question asserts nothing ('is it any good?')"),
         .init(name: "caps_boost", path: \.capsBoost, range: 0...2,
               help: "extra weight of an evaluative word in CAPITALS when the text is not all capitals"),
         .init(name: "exclamation_boost", path: \.exclamationBoost, range: 0...2,

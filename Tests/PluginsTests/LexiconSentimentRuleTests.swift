@@ -283,3 +283,73 @@ import VerbatimTestSupport
         #expect(document.themeSentiment["funding_resources"]?.label == .negative)
     }
 }
+
+/// Questions and "but", clause by clause: each marked span is given to its own theme, and a theme's
+/// sentiment is the valence of its clause alone, before contrast weights.
+@Suite struct LexiconSentimentQuestionAndContrastTests {
+    let harness: StageHarness
+
+    init() throws {
+        harness = try StageHarness(yaml: "version: 1\nstages: [icu-tokenizer, lexicon-sentiment]")
+    }
+
+    /// Runs `fixture` with its spans as the themes "c0", "c1", … in order.
+    func run(_ fixture: MarkedText) throws -> Document {
+        var document = Document(Response(id: "t", text: fixture.text))
+        let context = StageContext(baseDirectory: TestPaths.repositoryRoot)
+        try ICUTokenizerStage(options: StageOptions(stage: "icu-tokenizer"), context: context).makeProcessor().process(&document)
+        for (k, span) in fixture.spans.enumerated() {
+            document.codes.append(Code(theme: "c\(k)", score: 1, evidence: [Evidence(span: span, rule: "test")]))
+        }
+        try LexiconSentimentStage(options: StageOptions(stage: "lexicon-sentiment"), context: context).makeProcessor().process(&document)
+        return document
+    }
+
+    /// The raw valence behind a score: the inverse of raw / √(raw² + alpha).
+    func raw(_ score: Double) -> Double {
+        score * (SentimentSettings().normalization / (1 - score * score)).squareRoot()
+    }
+
+    func clause(_ document: Document, _ k: Int) throws -> Sentiment { try #require(document.themeSentiment["c\(k)"]) }
+    func score(_ text: String) throws -> Double { try #require(harness.run(text).sentiment).score }
+
+    @Test func aQuestionIsNotPraise() throws {
+        let document = try run(MarkedText("⏩Is the new portal any good⏪? ⏩The helpdesk was excellent⏪."))
+        #expect(try clause(document, 0).label == .neutral)
+        #expect(try clause(document, 1).label == .positive)
+        #expect(try #require(harness.run("Is the new portal any good?").sentiment).label == .neutral)
+    }
+
+    @Test func aQuestionKeepsMostOfAComplaint() throws {
+        let asked = try clause(run(MarkedText("⏩Why is the portal so slow and unreliable⏪?")), 0)
+        let said = try clause(run(MarkedText("⏩The portal is so slow and unreliable⏪.")), 0)
+        #expect(asked.label == .negative)
+        #expect(raw(asked.score) / raw(said.score) >= 0.8)
+        let praiseAsked = try clause(run(MarkedText("⏩Is the portal really excellent⏪?")), 0)
+        let praiseSaid = try clause(run(MarkedText("⏩The portal is really excellent⏪.")), 0)
+        #expect(raw(praiseAsked.score) / raw(praiseSaid.score) <= 0.6)
+    }
+
+    @Test func aQuestionReachesOnlyItsOwnSentence() throws {
+        let document = try run(MarkedText("⏩The helpdesk was good⏪. ⏩Is the portal any good⏪? ⏩The training was good⏪."))
+        #expect(try clause(document, 0).label == .positive)
+        #expect(try clause(document, 1).label == .neutral)
+        #expect(try clause(document, 2).label == .positive)
+    }
+
+    @Test func aQuestionMarkInsideALinkAsksNothing() throws {
+        let document = try run(MarkedText("⏩Good guide⏪ at https://example.org/guide?page=2 for new staff."))
+        #expect(try clause(document, 0).label == .positive)
+    }
+
+    @Test func butDiscountsWhatItConcedesAndKeepsWhatFollows() throws {
+        let document = try run(MarkedText("⏩The venue was fine⏪ but ⏩the food was slow⏪."))
+        let before = raw(try clause(document, 0).score), after = raw(try clause(document, 1).score)
+        let answer = raw(try #require(document.sentiment).score)
+        #expect(abs(answer - (0.5 * before + after)) < 1e-9, "answer \(answer), clauses \(before) and \(after)")
+        // A hedged complaint is no stronger than the bare one, and "but" weighs as "although" does.
+        #expect(try score("The venue was fine but the food was slow.") > score("The food was slow."))
+        #expect(try abs(score("The venue was fine but the food was slow.")
+                        - score("Although the venue was fine, the food was slow.")) < 1e-9)
+    }
+}
