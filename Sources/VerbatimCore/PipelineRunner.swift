@@ -14,9 +14,13 @@ public protocol DocumentSink: AnyObject {
     func consume(_ document: Document, encoded: UnsafeBufferPointer<UInt8>) throws
     /// Called once before documents flow, with the number of workers that will call `digest`.
     func prepare(workers: Int)
+    /// Called on the calling thread before each round of documents goes to the workers, while no
+    /// worker runs: the moment to publish state that `digest` may read during the round.
+    func roundWillStart()
     /// Called on worker `worker` (0 ..< the `prepare` count), several workers at once: it may read
-    /// state fixed before the run and write only state that belongs to that worker (e.g. partial
-    /// counts that are summed at the end, so the result does not depend on which worker saw what).
+    /// state fixed before the run or at `roundWillStart`, and write only state that belongs to that
+    /// worker (e.g. partial counts that are summed at the end, so the result does not depend on which
+    /// worker saw what). The output must not depend on which round a document was digested in.
     func digest(_ document: Document, worker: Int) -> (any DocumentDigest)?
     /// `digest` is what `digest(_:)` returned for this document, on the worker.
     func consume(_ document: Document, digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>) throws
@@ -24,6 +28,7 @@ public protocol DocumentSink: AnyObject {
 
 extension DocumentSink {
     public func prepare(workers: Int) {}
+    public func roundWillStart() {}
     public func digest(_ document: Document, worker: Int) -> (any DocumentDigest)? { nil }
     public func consume(_ document: Document, digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>) throws {
         try consume(document, encoded: encoded)
@@ -221,7 +226,8 @@ public final class PipelineRunner {
         }
         round.chunks = []
         let workers = UncheckedSendable(self.workers)
-        // Shared by the workers only through `digest`, which reads state fixed at the sinks' init.
+        for sink in sinks { sink.roundWillStart() }
+        // Shared by the workers only through `digest`, which reads state fixed before the round.
         let sinks = UncheckedSendable(sinks)
         let includeText = options.includeText
         let next = ChunkCounter()

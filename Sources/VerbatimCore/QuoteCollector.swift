@@ -127,12 +127,36 @@ public final class QuoteCollector: DocumentSink {
 
     public func add(_ document: Document) { add(makeDigest(document)) }
 
+    /// The lowest score in each full pool (theme → sentiment group → score), as of the start of a
+    /// round: a candidate that cannot beat it is not extracted. Pools only get better, so a floor
+    /// from an earlier round is still one, and which round saw which floor changes nothing.
+    final class PoolFloors: Sendable {
+        let scores: [String: [Double?]]
+        init(_ scores: [String: [Double?]] = [:]) { self.scores = scores }
+    }
+    private var floors = PoolFloors()
+
+    public func roundWillStart() {
+        var scores: [String: [Double?]] = [:]
+        for (theme, groups) in pools where groups.contains(where: { $0.count >= keepPerTheme }) {
+            scores[theme] = groups.map { $0.count >= keepPerTheme ? $0.last?.score : nil }
+        }
+        floors = PoolFloors(scores)
+    }
+
     func makeDigest(_ document: Document) -> QuoteDigest {
         // Stems once per document, as keys: for the frequencies and for every extract.
         let tokens = QuoteExtractor.tokenStemKeys(of: document)
         var digest = QuoteDigest(stems: QuoteExtractor.distinct(tokens, in: 0..<document.utf8.count))
         var memo = QuoteExtractor.WindowMemo()
+        let floors = self.floors.scores
         for code in document.codes where !digest.candidates.contains(where: { $0.theme == code.theme }) {
+            if let group = floors[code.theme], let floor = group[Self.sentimentGroup((document.themeSentiment[code.theme] ?? document.sentiment)?.label)],
+               QuoteExtractor.bestScore(of: code) <= floor {
+                // It could not enter its full pool: no extract needed, only its counts.
+                digest.candidates.append((code.theme, nil))
+                continue
+            }
             let quote = QuoteExtractor.extract(code: code, from: document, maxCharacters: maxCharacters, sequence: 0, stemKeys: tokens,
                                                memo: &memo)
             digest.candidates.append((code.theme, quote))

@@ -97,6 +97,13 @@ public enum QuoteExtractor {
         return quote
     }
 
+    /// The highest score an extract for `code` can get: full coverage and full readability. Computed
+    /// in the same order as the real score, so rounding cannot put the real one above it.
+    static func bestScore(of code: Code) -> Double {
+        let strength = min(max(code.score, 0), 3) / 3
+        return (0.5 * strength + 0.5) + 1.0
+    }
+
     /// The text-only part of an extract of `window` (cut from `range`).
     static func windowEntry(_ document: Document, range: Range<Int>, window: Range<Int>, limit: Int,
                             stemKeys: [TokenStemKey]?) -> WindowMemo.Entry {

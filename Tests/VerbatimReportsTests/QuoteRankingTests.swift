@@ -1,5 +1,5 @@
 import Testing
-import VerbatimCore
+@testable import VerbatimCore
 @testable import VerbatimReports
 import VerbatimTestSupport
 
@@ -51,6 +51,38 @@ import VerbatimTestSupport
         #expect(parallel.ranked("funding").contains { $0.representativeness > 0 })
         #expect(parallel.jsonLines(themes: ["funding"], selection: QuoteSelection(perTheme: 5))
                 == serial.jsonLines(themes: ["funding"], selection: QuoteSelection(perTheme: 5)))
+    }
+
+    /// Between rounds the collector tells the workers which candidates cannot enter a full pool, so
+    /// they skip extracting them: with a pool of 2 and rounds of 3 answers, the quotes stay those of
+    /// one serial pass.
+    @Test func skippedCandidatesChangeNothing() throws {
+        let h = try Fixtures.harness()
+        var docs: [Document] = []
+        for round in 0..<4 {
+            for d in try documents(h) {
+                var copy = d
+                copy.response.id += "-\(round)"
+                docs.append(copy)
+            }
+        }
+        let serial = QuoteCollector(keepPerTheme: 2)
+        for d in docs { serial.add(d) }
+        let parallel = QuoteCollector(keepPerTheme: 2)
+        parallel.prepare(workers: 2)
+        for start in stride(from: 0, to: docs.count, by: 3) {
+            parallel.roundWillStart()
+            let round = Array(docs[start..<min(start + 3, docs.count)])
+            let digests = round.enumerated().map { k, d in parallel.digest(d, worker: k % 2) }
+            for (d, digest) in zip(round, digests) {
+                try parallel.consume(d, digest: digest, encoded: UnsafeBufferPointer(start: nil, count: 0))
+            }
+        }
+        #expect(parallel.ranked("funding") == serial.ranked("funding"))
+        #expect(docs.suffix(5).contains { parallel.makeDigest($0).candidates.first?.quote == nil },
+                "a full pool lets some candidates go unextracted")
+        #expect(parallel.jsonLines(themes: ["funding"], selection: QuoteSelection(perTheme: 2))
+                == serial.jsonLines(themes: ["funding"], selection: QuoteSelection(perTheme: 2)))
     }
 
     @Test func tiesGoToTheEarlierAnswer() throws {
