@@ -85,72 +85,27 @@ public struct SnowballStemmerStage: Stage {
     }
 }
 
-/// A bounded word → stem memo over byte strings, per worker: open addressing over one byte pool,
-/// so a lookup hashes the word once and allocates nothing. When full it is cleared, which keeps
-/// memory bounded and costs little: a survey's vocabulary refills it within a few thousand answers.
+/// A bounded word → stem memo per worker: the stems live in one byte pool beside the memo, and
+/// both are emptied together when the memo is full.
 struct StemCache {
-    private struct Entry {
-        var hash: UInt64
-        var start: Int32
-        var wordCount: Int32
-        var stemCount: Int32
-    }
-    /// Entry index + 1 per slot (0: empty); at most half full.
-    private var slots: [Int32]
-    private var entries: [Entry] = []
-    /// Each entry's word, then its stem.
-    private var bytes: [UInt8] = []
-    private let capacity: Int
+    private var memo: ByteKeyMemo<(start: Int32, count: Int32)>
+    private var stems: [UInt8] = []
 
-    init(capacity: Int) {
-        self.capacity = max(0, capacity)
-        slots = [Int32](repeating: 0, count: capacity > 0 ? 1024 : 0)
-    }
+    init(capacity: Int) { memo = ByteKeyMemo(capacity: capacity) }
 
     func lookup(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, appendingTo pool: inout [UInt8]) -> Bool {
-        guard capacity > 0 else { return false }
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let slot = Int(slots[i])
-            if slot == 0 { return false }
-            let e = entries[slot - 1]
-            if e.hash == hash, Int(e.wordCount) == word.count {
-                let start = Int(e.start)
-                let found = bytes.withUnsafeBufferPointer { stored -> Bool in
-                    guard word.elementsEqual(UnsafeBufferPointer(rebasing: stored[start..<start + word.count])) else { return false }
-                    let stemStart = start + word.count
-                    pool.append(contentsOf: UnsafeBufferPointer(rebasing: stored[stemStart..<stemStart + Int(e.stemCount)]))
-                    return true
-                }
-                if found { return true }
-            }
-            i = (i + 1) & mask
-        }
+        guard let stem = memo.find(word, hash: hash) else { return false }
+        stems.withUnsafeBufferPointer { pool.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(stem.start)..<Int(stem.start + stem.count)])) }
+        return true
     }
 
     mutating func insert(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, stem: UnsafeBufferPointer<UInt8>) {
-        guard capacity > 0 else { return }
-        if entries.count >= capacity {
-            entries.removeAll(keepingCapacity: true)
-            bytes.removeAll(keepingCapacity: true)
-            for i in slots.indices { slots[i] = 0 }
+        guard memo.capacity > 0 else { return }
+        if memo.count >= memo.capacity {
+            memo.removeAll()
+            stems.removeAll(keepingCapacity: true)
         }
-        entries.append(Entry(hash: hash, start: Int32(bytes.count), wordCount: Int32(word.count), stemCount: Int32(stem.count)))
-        bytes.append(contentsOf: word)
-        bytes.append(contentsOf: stem)
-        if entries.count * 2 > slots.count {
-            slots = [Int32](repeating: 0, count: slots.count * 2)
-            for e in entries.indices { place(e) }
-        } else {
-            place(entries.count - 1)
-        }
-    }
-
-    private mutating func place(_ e: Int) {
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: entries[e].hash) & mask
-        while slots[i] != 0 { i = (i + 1) & mask }
-        slots[i] = Int32(e + 1)
+        memo.insert(word, hash: hash, value: (Int32(stems.count), Int32(stem.count)))
+        stems.append(contentsOf: stem)
     }
 }
