@@ -41,22 +41,7 @@ public struct JSONWriter {
 
     public mutating func string(_ s: String) { prefix(); Self.appendString(s, to: &bytes) }
     public mutating func string(utf8 s: UnsafeBufferPointer<UInt8>) { prefix(); Self.appendString(utf8: s, to: &bytes) }
-    public mutating func number(_ d: Double) {
-        prefix()
-        // Scores are small numbers with 4 decimals: written digit by digit, without a `String`.
-        if d.isFinite, abs(d) < 1e11 {
-            let scaled = (d * 10000).rounded()
-            if d == d.rounded() {
-                Self.appendInteger(Int(d), to: &bytes)
-            } else if scaled == 0 {
-                bytes.append(UInt8(ascii: "0"))
-            } else {
-                Self.appendFixed4(Int(scaled), to: &bytes)
-            }
-        } else {
-            bytes.append(contentsOf: Self.format(d).utf8)
-        }
-    }
+    public mutating func number(_ d: Double) { prefix(); Self.appendNumber(d, to: &bytes) }
     public mutating func integer(_ n: Int) { prefix(); Self.appendInteger(n, to: &bytes) }
 
     static func appendInteger(_ n: Int, to out: inout [UInt8]) {
@@ -78,7 +63,7 @@ public struct JSONWriter {
 
     /// `scaled` / 10⁴ in plain notation without trailing zeros, e.g. 12500 → "1.25", -5 → "-0.0005".
     static func appendFixed4(_ scaled: Int, to out: inout [UInt8]) {
-        if scaled < 0 { out.append(UInt8(ascii: "-")) }
+        if scaled < 0 { out.append(UInt8(ascii: "-")) }  // 0 has no sign: -0.00004 is "0"
         let magnitude = Int(scaled.magnitude)
         appendInteger(magnitude / 10000, to: &out)
         var fraction = magnitude % 10000
@@ -126,14 +111,23 @@ public struct JSONWriter {
 
     /// Numbers: integers without a fraction, others with up to 4 decimals (scores), no exponent.
     public static func format(_ d: Double) -> String {
-        guard d.isFinite else { return "null" }
+        var out: [UInt8] = []
+        appendNumber(d, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `format`, appended as bytes. Scores (below 10¹¹, so that 10⁴ × the number fits an `Int`) are
+    /// written digit by digit, without a `String`.
+    static func appendNumber(_ d: Double, to out: inout [UInt8]) {
+        guard d.isFinite else { return out.append(contentsOf: "null".utf8) }
         // Beyond 1e15 a Double has no useful decimals, and past Int's range `Int(d)` would trap:
         // write its shortest digits in plain notation instead.
-        if abs(d) >= 1e15 { return plainNotation(String(d)) }
-        if d == d.rounded() { return String(Int(d)) }
+        if abs(d) >= 1e15 { return out.append(contentsOf: plainNotation(String(d)).utf8) }
+        if d == d.rounded() { return appendInteger(Int(d), to: &out) }
+        if abs(d) < 1e11 { return appendFixed4(Int((d * 10000).rounded()), to: &out) }
         let scaled = (d * 10000).rounded() / 10000
-        if scaled == scaled.rounded() { return String(Int(scaled)) }
-        return plainNotation(String(scaled))
+        if scaled == scaled.rounded() { return appendInteger(Int(scaled), to: &out) }
+        out.append(contentsOf: plainNotation(String(scaled)).utf8)
     }
 
     /// Rewrites Swift's shortest decimal form ("1.5e+20", "-2.5e-05", "0.25", "12.0") without an

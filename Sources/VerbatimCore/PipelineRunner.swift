@@ -22,7 +22,7 @@ public protocol DocumentSink: AnyObject {
     /// worker (e.g. partial counts that are summed at the end, so the result does not depend on which
     /// worker saw what). The output must not depend on which round a document was digested in.
     func digest(_ document: Document, worker: Int) -> (any DocumentDigest)?
-    /// `digest` is what `digest(_:)` returned for this document, on the worker.
+    /// `digest` is what `digest(_:worker:)` returned for this document, on its worker.
     func consume(_ document: Document, digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>) throws
 }
 

@@ -37,10 +37,27 @@ public struct Quote: Sendable, Equatable {
 public struct QuoteDigest: DocumentDigest {
     /// The document's distinct stem keys, sorted.
     var stems: [UInt64]
-    /// Per distinct coded theme, in coding order: its extract, if one could be made.
+    /// Per distinct coded theme, in coding order: its extract, if one was made.
     var candidates: [(theme: String, quote: Quote?)] = []
-    /// The stems are already counted (on a worker's tables).
-    var counted = false
+}
+
+/// Per stem, the documents that contain it, overall and per coded theme: the rarity and
+/// representativeness weights of the ranking. They are sums, so tables counted apart (one per
+/// worker) add up to the same numbers whichever table saw which answer.
+struct StemTables {
+    var documentFrequency = StemCounts(capacity: 4096)
+    var themeFrequency: [String: StemCounts] = [:]
+
+    mutating func count(_ digest: QuoteDigest) {
+        documentFrequency.add(digest.stems)
+        // Updated in place: taking a table out and back would copy it for every answer.
+        for (theme, _) in digest.candidates { themeFrequency[theme, default: StemCounts()].add(digest.stems) }
+    }
+
+    mutating func add(_ other: StemTables) {
+        documentFrequency.add(other.documentFrequency)
+        for (theme, table) in other.themeFrequency { themeFrequency[theme, default: StemCounts()].add(table) }
+    }
 }
 
 /// Which quotes to choose per theme.
@@ -71,12 +88,11 @@ public final class QuoteCollector: DocumentSink {
     /// Themes in the order their first candidate arrived.
     private var themeOrder: [String] = []
     private var sequence = 0
-    /// Documents seen, and per stem the documents that contain it (for rarity weights).
+    /// Documents seen, and per theme the coded documents.
     private var documents = 0
-    private var documentFrequency = StemCounts(capacity: 4096)
-    /// Per theme: coded documents, and per stem the coded documents that contain it.
     private var themeDocuments: [String: Int] = [:]
-    private var themeFrequency: [String: StemCounts] = [:]
+    /// Stem counts of the documents added here (the workers' own are folded in before ranking).
+    private var stemTables = StemTables()
 
     /// Two quotes sharing at least this Jaccard similarity of stems are near-duplicates.
     public static let nearDuplicate = 0.6
@@ -86,11 +102,9 @@ public final class QuoteCollector: DocumentSink {
         self.keepPerTheme = max(1, keepPerTheme)
     }
 
-    /// Stem frequencies counted on one worker's thread. They are sums, so folding the workers' tables
-    /// together gives the same numbers whichever worker saw which answer.
+    /// Stem counts of one worker, touched only on that worker's thread until they are folded in.
     final class WorkerCounts: @unchecked Sendable {
-        var documentFrequency = StemCounts(capacity: 4096)
-        var themeFrequency: [String: StemCounts] = [:]
+        var tables = StemTables()
     }
     private var workerCounts: [WorkerCounts] = []
 
@@ -102,30 +116,28 @@ public final class QuoteCollector: DocumentSink {
     /// The extracts and stems of one document, and its stem counts on `worker`'s own tables, so the
     /// runner's workers call it in parallel; `consume` then only keeps the best candidates.
     public func digest(_ document: Document, worker: Int) -> (any DocumentDigest)? {
-        var digest = makeDigest(document)
-        let counts = workerCounts[worker]
-        counts.documentFrequency.add(digest.stems)
-        for (theme, _) in digest.candidates { counts.themeFrequency[theme, default: StemCounts()].add(digest.stems) }
-        digest.counted = true
+        let digest = makeDigest(document)
+        workerCounts[worker].tables.count(digest)
         return digest
     }
 
     /// Adds the workers' stem counts to the collector's own.
     private func foldWorkerCounts() {
-        for counts in workerCounts {
-            documentFrequency.add(counts.documentFrequency)
-            for (theme, table) in counts.themeFrequency { themeFrequency[theme, default: StemCounts()].add(table) }
-        }
+        for counts in workerCounts { stemTables.add(counts.tables) }
         workerCounts = []
     }
 
     public func consume(_ document: Document, digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>) throws {
-        add(digest as? QuoteDigest ?? makeDigest(document))
+        if let digest = digest as? QuoteDigest { keepCandidates(digest) } else { add(document) }
     }
 
     public func consume(_ document: Document, encoded: UnsafeBufferPointer<UInt8>) throws { add(document) }
 
-    public func add(_ document: Document) { add(makeDigest(document)) }
+    public func add(_ document: Document) {
+        let digest = makeDigest(document)
+        stemTables.count(digest)
+        keepCandidates(digest)
+    }
 
     /// The lowest score in each full pool (theme → sentiment group → score), as of the start of a
     /// round: a candidate that cannot beat it is not extracted. Pools only get better, so a floor
@@ -138,8 +150,9 @@ public final class QuoteCollector: DocumentSink {
 
     public func roundWillStart() {
         var scores: [String: [Double?]] = [:]
-        for (theme, groups) in pools where groups.contains(where: { $0.count >= keepPerTheme }) {
-            scores[theme] = groups.map { $0.count >= keepPerTheme ? $0.last?.score : nil }
+        for (theme, groups) in pools {
+            let floors = groups.map(floor)
+            if floors.contains(where: { $0 != nil }) { scores[theme] = floors }
         }
         floors = PoolFloors(scores)
     }
@@ -164,23 +177,24 @@ public final class QuoteCollector: DocumentSink {
         return digest
     }
 
-    func add(_ digest: QuoteDigest) {
+    /// The score a new candidate must beat to enter `pool`: its last one's, once the pool is full.
+    /// (A new candidate's sequence is the latest, so it ranks before only a higher score.)
+    private func floor(_ pool: [Quote]) -> Double? { pool.count >= keepPerTheme ? pool.last?.score : nil }
+
+    /// Counts the document in input order and keeps its candidates that rank among the best.
+    func keepCandidates(_ digest: QuoteDigest) {
         sequence += 1
         documents += 1
-        if !digest.counted { documentFrequency.add(digest.stems) }
         for (theme, candidate) in digest.candidates {
             themeDocuments[theme, default: 0] += 1
-            // Updated in place: taking the table out and back would copy it for every answer.
-            if !digest.counted { themeFrequency[theme, default: StemCounts()].add(digest.stems) }
             guard let candidate else { continue }
             if pools[theme] == nil {
                 pools[theme] = [[], [], []]
                 themeOrder.append(theme)
             }
             let group = Self.sentimentGroup(candidate.sentiment?.label)
-            // Most answers do not make a full pool: settle that before copying the quote. (Its
-            // sequence is the latest, so it ranks before only a lower score.)
-            if pools[theme]![group].count >= keepPerTheme, let last = pools[theme]![group].last, candidate.score <= last.score { continue }
+            // Most answers do not make a full pool: settle that before copying the quote.
+            if let floor = floor(pools[theme]![group]), candidate.score <= floor { continue }
             var quote = candidate
             quote.sequence = sequence
             // In place, so the pool is not copied for every answer.
@@ -215,14 +229,14 @@ public final class QuoteCollector: DocumentSink {
         var candidates = groups.flatMap { $0 }
         let n = Double(documents)
         let themeCount = themeDocuments[theme] ?? 0
-        let frequency = themeFrequency[theme] ?? StemCounts()
+        let frequency = stemTables.themeFrequency[theme] ?? StemCounts()
         // Cosine-style similarity between the extract's stems and the theme's other answers:
         // each shared stem counts by how many of the others use it and how rare it is overall.
         var raw = [Double](repeating: 0, count: candidates.count)
         for (k, q) in candidates.enumerated() where themeCount > 1 {
             var num = 0.0, norm = 0.0
             for key in q.stemKeys {
-                let idf = log((n + 1) / (Double(documentFrequency[key]) + 0.5))
+                let idf = log((n + 1) / (Double(stemTables.documentFrequency[key]) + 0.5))
                 let others = Double(max(0, Int(frequency[key]) - 1)) / Double(themeCount - 1)
                 num += idf * idf * others
                 norm += idf * idf

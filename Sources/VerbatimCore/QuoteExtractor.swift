@@ -90,8 +90,7 @@ public enum QuoteExtractor {
         }
         quote.stemKeys = known.stemKeys
         quote.stems = known.stems
-        let strength = min(max(code.score, 0), 3) / 3
-        quote.clarity = 0.5 * strength + 0.5 * Double(covered) / Double(code.evidence.count)
+        quote.clarity = 0.5 * strength(of: code) + 0.5 * Double(covered) / Double(code.evidence.count)
         quote.readability = known.readability
         quote.score = quote.clarity + quote.readability
         return quote
@@ -99,10 +98,10 @@ public enum QuoteExtractor {
 
     /// The highest score an extract for `code` can get: full coverage and full readability. Computed
     /// in the same order as the real score, so rounding cannot put the real one above it.
-    static func bestScore(of code: Code) -> Double {
-        let strength = min(max(code.score, 0), 3) / 3
-        return (0.5 * strength + 0.5) + 1.0
-    }
+    static func bestScore(of code: Code) -> Double { (0.5 * strength(of: code) + 0.5) + 1.0 }
+
+    /// How strongly the code's rules fired, 0…1 (a score of 3 or more is full strength).
+    static func strength(of code: Code) -> Double { min(max(code.score, 0), 3) / 3 }
 
     /// The text-only part of an extract of `window` (cut from `range`).
     static func windowEntry(_ document: Document, range: Range<Int>, window: Range<Int>, limit: Int,

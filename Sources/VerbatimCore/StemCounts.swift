@@ -68,71 +68,39 @@ struct StemCounts: Sendable {
     /// Adds one to the count of each key.
     mutating func add(_ stems: [UInt64]) {
         if (count + stems.count) * 2 > keys.count { grow(to: count + stems.count) }
-        var added = 0
-        defer { count += added }
-        keys.withUnsafeMutableBufferPointer { keys in
-            values.withUnsafeMutableBufferPointer { values in
-                let mask = keys.count - 1
-                for key in stems {
-                    var i = Int(truncatingIfNeeded: key) & mask
-                    while true {
-                        let k = keys[i]
-                        if k == key {
-                            values[i] += 1
-                            break
-                        }
-                        if k == 0 {
-                            keys[i] = key
-                            values[i] = 1
-                            added += 1
-                            break
-                        }
-                        i = (i + 1) & mask
-                    }
-                }
-            }
-        }
+        for key in stems { add(key, 1) }
     }
 
     /// Adds another table's counts to this one.
     mutating func add(_ other: StemCounts) {
         if (count + other.count) * 2 > keys.count { grow(to: count + other.count) }
-        for (key, value) in zip(other.keys, other.values) where key != 0 {
-            let mask = keys.count - 1
-            var i = Int(truncatingIfNeeded: key) & mask
-            while keys[i] != 0 && keys[i] != key { i = (i + 1) & mask }
-            if keys[i] == 0 {
-                keys[i] = key
-                count += 1
-            }
-            values[i] += value
-        }
+        for (key, value) in zip(other.keys, other.values) where key != 0 { add(key, value) }
     }
 
-    /// The count of `key` (0 when never added).
-    subscript(key: UInt64) -> Int32 {
+    /// The count of `key` (0 when never added: an empty slot's count is 0).
+    subscript(key: UInt64) -> Int32 { values[slot(of: key)] }
+
+    /// The slot holding `key`, or the empty slot where it goes.
+    private func slot(of key: UInt64) -> Int {
         let mask = keys.count - 1
         var i = Int(truncatingIfNeeded: key) & mask
-        while true {
-            let k = keys[i]
-            if k == key { return values[i] }
-            if k == 0 { return 0 }
-            i = (i + 1) & mask
+        while keys[i] != 0 && keys[i] != key { i = (i + 1) & mask }
+        return i
+    }
+
+    /// Adds `value` to `key`'s count; the caller has made room.
+    private mutating func add(_ key: UInt64, _ value: Int32) {
+        let i = slot(of: key)
+        if keys[i] == 0 {
+            keys[i] = key
+            count += 1
         }
+        values[i] += value
     }
 
     private mutating func grow(to needed: Int) {
         var bigger = StemCounts(capacity: max(needed, keys.count))
-        for (k, v) in zip(keys, values) where k != 0 { bigger.insert(k, v) }
+        for (k, v) in zip(keys, values) where k != 0 { bigger.add(k, v) }
         self = bigger
-    }
-
-    private mutating func insert(_ key: UInt64, _ value: Int32) {
-        let mask = keys.count - 1
-        var i = Int(truncatingIfNeeded: key) & mask
-        while keys[i] != 0 { i = (i + 1) & mask }
-        keys[i] = key
-        values[i] = value
-        count += 1
     }
 }

@@ -65,8 +65,6 @@ public final class ThemeCounts: DocumentSink {
     private var cellGrid: [[Cell]] = []
     /// [theme][theme]: responses coded with both.
     private var pairGrid: [[Int]] = []
-    /// The last question seen and its index: answers mostly come grouped by question.
-    private var lastQuestion: (name: String, index: Int)?
 
     /// Answers per question.
     public var answers: [String: Int] { Dictionary(uniqueKeysWithValues: zip(questionNames, answerCounts)) }
@@ -140,18 +138,12 @@ public final class ThemeCounts: DocumentSink {
     }
 
     private func index(ofQuestion question: String) -> Int {
-        if let last = lastQuestion, last.name == question { return last.index }
-        let q: Int
-        if let known = questionIndex[question] {
-            q = known
-        } else {
-            q = questionNames.count
-            questionIndex[question] = q
-            questionNames.append(question)
-            answerCounts.append(0)
-            for t in cellGrid.indices { cellGrid[t].append(Cell()) }
-        }
-        lastQuestion = (question, q)
+        if let known = questionIndex[question] { return known }
+        let q = questionNames.count
+        questionIndex[question] = q
+        questionNames.append(question)
+        answerCounts.append(0)
+        for t in cellGrid.indices { cellGrid[t].append(Cell()) }
         return q
     }
 
