@@ -116,8 +116,6 @@ public final class CompiledLexicon: Sendable {
         let wordHashes: [UInt64]
         /// Hashes of the words the entry must follow (empty = anywhere).
         let after: [UInt64]
-        /// Bytes of a single-word key in `keyPool`, for verifying a hash hit.
-        let keyStart: Int32, keyEnd: Int32
         public let text: String
         public let source: SourceLocation
     }
@@ -129,7 +127,7 @@ public final class CompiledLexicon: Sendable {
     let rules: [LexiconRule]
     /// Per entry: whether it has an `after` list.
     let hasAfter: [Bool]
-    /// Per entry: its key's bytes in `keyPool`.
+    /// Per entry: the bytes of its single-word key in `keyPool`, for verifying a hash hit.
     private let keySpans: [Range<Int32>]
     private let keyPool: [UInt8]
     private let exact: HashIndex
@@ -144,6 +142,7 @@ public final class CompiledLexicon: Sendable {
 
     public init(_ list: [LexiconEntry]) {
         var compiled: [Compiled] = []
+        var spans: [Range<Int32>] = []
         var pool: [UInt8] = []
         var singles: [(UInt64, Int32)] = [], prefixList: [(UInt64, Int32)] = []
         var phrases: [UInt64: [Int32]] = [:]
@@ -154,7 +153,8 @@ public final class CompiledLexicon: Sendable {
             let start = Int32(pool.count)
             if e.words.count == 1 { pool.append(contentsOf: e.words[0].utf8) }
             compiled.append(Compiled(rule: e.rule, wordHashes: hashes, after: e.after.map { fnv1a(Array($0.utf8)) },
-                                     keyStart: start, keyEnd: Int32(pool.count), text: e.key, source: e.source))
+                                     text: e.key, source: e.source))
+            spans.append(start..<Int32(pool.count))
             if e.words.count > 1 {
                 phrases[hashes[0], default: []].append(index)
             } else if e.isPrefix {
@@ -178,7 +178,7 @@ public final class CompiledLexicon: Sendable {
         entries = compiled
         rules = compiled.map(\.rule)
         hasAfter = compiled.map { !$0.after.isEmpty }
-        keySpans = compiled.map { $0.keyStart..<$0.keyEnd }
+        keySpans = spans
         keyPool = pool
         self.exact = exact
         prefixes = prefixIndex

@@ -59,30 +59,32 @@ final class LexiconMatcher {
         return document.normalizedPool.withUnsafeBufferPointer { pool -> Match? in
             let bytes = UnsafeBufferPointer(rebasing: pool[Int(t.normalizedStart)..<Int(t.normalizedEnd)])
             let word = wordEntries(bytes, hash: hashes[i])
-            if word.exact >= 0 {
-                return allowed(word.exact, previousWord: previousWord) ? Match(entry: word.exact, end: i + 1) : nil
+            if let e = word.exact {
+                return allowed(e, previousWord: previousWord) ? Match(entry: e, end: i + 1) : nil
             }
-            if word.prefix >= 0, allowed(word.prefix, previousWord: previousWord) { return Match(entry: word.prefix, end: i + 1) }
-            if word.squeezed >= 0 { return Match(entry: word.squeezed, end: i + 1, elongated: true) }
+            if let e = word.prefix, allowed(e, previousWord: previousWord) { return Match(entry: e, end: i + 1) }
+            if let e = word.squeezed { return Match(entry: e, end: i + 1, elongated: true) }
             return nil
         }
     }
 
-    /// A word's exact, prefix and squeezed entries (-1: none), memoised: the same words recur, and
+    /// A word's exact entry, or else its prefix and squeezed ones, memoised: the same words recur, and
     /// the prefix search probes the lexicon once per prefix length.
     private func wordEntries(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> WordEntries {
         if let known = wordMemo.find(bytes, hash: hash) { return known }
-        let exact = lexicon.exactEntry(bytes, hash: hash)
-        let word = WordEntries(exact: exact ?? -1, prefix: exact == nil ? lexicon.prefixEntry(bytes) ?? -1 : -1,
-                               squeezed: exact == nil ? squeezedEntry(bytes) ?? -1 : -1)
+        var word = WordEntries(exact: lexicon.exactEntry(bytes, hash: hash))
+        if word.exact == nil {
+            word.prefix = lexicon.prefixEntry(bytes)
+            word.squeezed = squeezedEntry(bytes)
+        }
         wordMemo.insert(bytes, hash: hash, value: word)
         return word
     }
 
     struct WordEntries {
-        var exact: Int32
-        var prefix: Int32
-        var squeezed: Int32
+        var exact: Int32?
+        var prefix: Int32?
+        var squeezed: Int32?
     }
     private var wordMemo = ByteKeyMemo<WordEntries>(capacity: 1 << 14)
 
