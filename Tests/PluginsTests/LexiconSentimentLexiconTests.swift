@@ -119,6 +119,8 @@ import VerbatimTestSupport
         #expect(build("{lexicons: [{path: missing.txt}]}").contains("option 'lexicons' of stage 'lexicon-sentiment': lexicon file '\(directory)/missing.txt' not found"))
         #expect(build("{lexicons: [{path: afinn.txt, format: sentiwordnet}]}").contains("format must be one of: verbatim, vader, afinn"))
         #expect(build("{lexicons: [{file: afinn.txt}]}").contains("unknown key 'file' in a lexicon; use path, format and scale"))
+        // A rule setting outside its range names the option, the value and the range.
+        #expect(build("{question_advice: 2}").contains(":5:32: error: option 'question_advice' of stage 'lexicon-sentiment': 2 is out of range 0…1"))
     }
 
     @Test func withoutTheBuiltInValencesOnlyTheRulesRemain() throws {
