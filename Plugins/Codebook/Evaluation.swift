@@ -1,5 +1,13 @@
 import VerbatimCore
 
+/// One span of a theme's evidence while it is gathered: the rule's name is the unit's display
+/// string, looked up only when the `Evidence` is made.
+struct EvidenceEntry {
+    var span: ByteSpan
+    var unit: Int32
+    var weight: Double
+}
+
 extension MatchScratch {
     /// Turns the units hit in the scan into codes: vetoes, negation, rule weights, thresholds.
     /// Trace notes go to `notes` (only when the document collects a trace).
@@ -7,19 +15,17 @@ extension MatchScratch {
         let hot = book.hot
         let trace = document.collectTrace
         let question = document.response.question
-        // The buffer is moved out while mutating methods of `self` append to it (exclusive access),
-        // and moved back at the end so its capacity is reused.
-        var found = occurrences
-        occurrences = []
-        found.removeAll(keepingCapacity: true)
-        for unit in touched where hot.unitIsTrigger[Int(unit)] { appendOccurrences(of: unit, document, book, to: &found) }
+        found.removeAll()
+        for i in 0..<hits.touched.count where hot.unitIsTrigger[Int(hits.touched[i])] {
+            hits.appendOccurrences(of: hits.touched[i], book, to: &found)
+        }
         // Text order; alternatives of one rule that match the same words (`pay`, `pays`: one stem) end
         // up next to each other and count as one hit.
         found.sort { ($0.start, $0.end, $0.rule, $0.unit) < ($1.start, $1.end, $1.rule, $1.unit) }
 
-        accepted.removeAll(keepingCapacity: true)
+        accepted.removeAll()
         var skippedThemes: Set<Int32> = []
-        for i in found.indices {
+        for i in 0..<found.count {
             let o = found[i]
             if i > 0, found[i - 1].rule == o.rule, found[i - 1].start == o.start, found[i - 1].end == o.end { continue }
             let theme = hot.ruleTheme[Int(o.rule)]
@@ -30,104 +36,110 @@ extension MatchScratch {
                 }
                 continue
             }
-            if let match = veto(o, document, book) {
+            if let match = veto(o, book, hot) {
                 if trace {
                     notes.append("vetoed \(book.units[Int(o.unit)].display) — \(quote(o, document)) by \(book.units[Int(match.unit)].display) — \(quote(match, document))")
                 }
                 continue
             }
-            if let cue = negationCue(before: o, window: book.negationWindow) {
+            if let cue = hits.negationCue(before: o, window: book.negationWindow) {
                 let skip = hot.ruleSkipsNegated[Int(o.rule)]
                 if trace {
-                    notes.append("negated \(book.units[Int(o.unit)].display) — \(quote(o, document)) after \"\(text(ofPosition: cue, in: document))\": \(skip ? "not counted" : "counted")")
+                    notes.append("negated \(book.units[Int(o.unit)].display) — \(quote(o, document)) after \"\(hits.text(ofPosition: cue, in: document))\": \(skip ? "not counted" : "counted")")
                 }
                 if skip { continue }
             }
-            accepted.append(Int32(i))
+            accepted.append(o)
         }
+        guard !accepted.isEmpty else { return }
 
-        // Group by theme (in id order) and rule; each rule adds its weight once, however often it matched.
+        // Group by theme (in id order) and rule; each rule adds its weight once, however often it
+        // matched. (No two accepted hits share rule, start and end, so the order is fully determined.)
         accepted.sort {
-            let a = found[Int($0)], b = found[Int($1)]
-            let ta = hot.themeRank[Int(hot.ruleTheme[Int(a.rule)])], tb = hot.themeRank[Int(hot.ruleTheme[Int(b.rule)])]
-            return (ta, a.rule, a.start, a.end) < (tb, b.rule, b.start, b.end)
+            let ta = hot.themeRank[Int(hot.ruleTheme[Int($0.rule)])], tb = hot.themeRank[Int(hot.ruleTheme[Int($1.rule)])]
+            return (ta, $0.rule, $0.start, $0.end) < (tb, $1.rule, $1.start, $1.end)
         }
+        // One code per theme at most: room for all of them at once.
+        var themeCount = 1
+        for j in 1..<accepted.count where hot.ruleTheme[Int(accepted[j].rule)] != hot.ruleTheme[Int(accepted[j - 1].rule)] {
+            themeCount += 1
+        }
+        codes.reserveCapacity(codes.count + themeCount)
         var k = 0
         while k < accepted.count {
-            let theme = hot.ruleTheme[Int(found[Int(accepted[k])].rule)]
+            let theme = hot.ruleTheme[Int(accepted[k].rule)]
             var end = k
             var score = 0.0
             var previousRule: Int32 = -1
-            while end < accepted.count, hot.ruleTheme[Int(found[Int(accepted[end])].rule)] == theme {
-                let rule = found[Int(accepted[end])].rule
+            while end < accepted.count, hot.ruleTheme[Int(accepted[end].rule)] == theme {
+                let rule = accepted[end].rule
                 if rule != previousRule { score += hot.ruleWeight[Int(rule)] }
                 previousRule = rule
                 end += 1
             }
-            let info = book.themes[Int(theme)].info
+            let id = book.themes[Int(theme)].info.id
             let threshold = hot.themeThreshold[Int(theme)]
             if trace {
                 for j in k..<end {
-                    let o = found[Int(accepted[j])]
+                    let o = accepted[j]
                     notes.append("fired \(book.units[Int(o.unit)].display) — \(quote(o, document)) weight \(JSONWriter.format(hot.ruleWeight[Int(o.rule)]))")
                 }
             }
             if score >= threshold - 1e-9 {
-                codes.append(Code(theme: info.id, score: score, evidence: Self.evidence(found, accepted[k..<end], book)))
-                if trace { notes.append("coded \(info.id): score \(JSONWriter.format(score)) ≥ \(JSONWriter.format(threshold))") }
+                codes.append(Code(theme: id, score: score, evidence: evidence(k..<end, book, hot)))
+                if trace { notes.append("coded \(id): score \(JSONWriter.format(score)) ≥ \(JSONWriter.format(threshold))") }
             } else if trace {
                 var names: [String] = []
-                for j in k..<end where names.last != book.rules[Int(found[Int(accepted[j])].rule)].id {
-                    names.append(book.rules[Int(found[Int(accepted[j])].rule)].id)
+                for j in k..<end where names.last != book.rules[Int(accepted[j].rule)].id {
+                    names.append(book.rules[Int(accepted[j].rule)].id)
                 }
-                notes.append("below threshold \(info.id): score \(JSONWriter.format(score)) < \(JSONWriter.format(threshold)) (\(names.joined(separator: ", ")))")
+                notes.append("below threshold \(id): score \(JSONWriter.format(score)) < \(JSONWriter.format(threshold)) (\(names.joined(separator: ", ")))")
             }
             k = end
         }
-        occurrences = found
     }
 
-    /// Evidence of one theme: every span of its accepted hits, the first of each rule carrying the
-    /// rule's weight and later ones 0, sorted by position.
-    private static func evidence(_ found: [Occurrence], _ group: ArraySlice<Int32>, _ book: CompiledCodebook) -> [Evidence] {
-        var result: [Evidence] = []
+    /// Evidence of one theme (`accepted[group]`): every span of its hits, the first of each rule
+    /// carrying the rule's weight and later ones 0, sorted by position and rule name.
+    private mutating func evidence(_ group: Range<Int>, _ book: CompiledCodebook, _ hot: HotFields) -> [Evidence] {
+        evidence.removeAll()
         var ruleStart = 0
         var previousRule: Int32 = -1
-        for index in group {
-            let o = found[Int(index)]
+        for j in group {
+            let o = accepted[j]
             if o.rule != previousRule {
-                ruleStart = result.count
+                ruleStart = evidence.count
                 previousRule = o.rule
             }
-            let display = book.hot.unitDisplay[Int(o.unit)]
-            for span in [o.first, o.second] {
-                guard let span, !result[ruleStart...].contains(where: { $0.span == span }) else { continue }
-                result.append(Evidence(span: span, rule: display, weight: result.count == ruleStart ? book.hot.ruleWeight[Int(o.rule)] : 0))
-            }
+            addEvidence(o.first, of: o, ruleStart: ruleStart, hot)
+            if let second = o.second { addEvidence(second, of: o, ruleStart: ruleStart, hot) }
         }
-        result.sort { ($0.span, $0.rule) < ($1.span, $1.rule) }
-        return result
+        // Display ranks order units as their display strings do (equal strings, equal ranks).
+        evidence.sort { ($0.span, hot.unitDisplayRank[Int($0.unit)]) < ($1.span, hot.unitDisplayRank[Int($1.unit)]) }
+        return evidence.elements.map { Evidence(span: $0.span, rule: book.unitDisplay[Int($0.unit)], weight: $0.weight) }
+    }
+
+    /// Adds a span of `o` unless its rule has it already; the rule's first span carries its weight.
+    private mutating func addEvidence(_ span: ByteSpan, of o: Occurrence, ruleStart: Int, _ hot: HotFields) {
+        for i in ruleStart..<evidence.count where evidence[i].span == span { return }
+        evidence.append(EvidenceEntry(span: span, unit: o.unit, weight: evidence.count == ruleStart ? hot.ruleWeight[Int(o.rule)] : 0))
     }
 
     /// The first exclusion match in the occurrence's sentence, if any.
-    private mutating func veto(_ o: Occurrence, _ document: Document, _ book: CompiledCodebook) -> Occurrence? {
-        let hot = book.hot
+    private mutating func veto(_ o: Occurrence, _ book: CompiledCodebook, _ hot: HotFields) -> Occurrence? {
         let lower = Int(hot.exclusionStart[Int(o.rule)]), upper = Int(hot.exclusionStart[Int(o.rule) + 1])
         guard lower < upper else { return nil }
-        let s = sentence(of: o)
+        let s = hits.sentence(of: o)
         for k in lower..<upper {
             let ex = hot.exclusions[k]
-            guard unitStamp[Int(ex)] == stamp else { continue }  // Not hit in this document.
-            if exclusionStamp[Int(ex)] != stamp {
-                var buffer = exclusionOccurrences
-                exclusionOccurrences = []
-                let first = Int32(buffer.count)
-                appendOccurrences(of: ex, document, book, to: &buffer)
-                exclusionRange[Int(ex)] = first..<Int32(buffer.count)
-                exclusionStamp[Int(ex)] = stamp
-                exclusionOccurrences = buffer
+            guard hits.isHit(ex) else { continue }  // Not hit in this document.
+            if exclusionStamp[Int(ex)] != hits.stamp {
+                let first = Int32(exclusionOccurrences.count)
+                hits.appendOccurrences(of: ex, book, to: &exclusionOccurrences)
+                exclusionRange[Int(ex)] = first..<Int32(exclusionOccurrences.count)
+                exclusionStamp[Int(ex)] = hits.stamp
             }
-            for i in exclusionRange[Int(ex)] where sentence(of: exclusionOccurrences[Int(i)]) == s {
+            for i in exclusionRange[Int(ex)] where hits.sentence(of: exclusionOccurrences[Int(i)]) == s {
                 return exclusionOccurrences[Int(i)]
             }
         }

@@ -127,9 +127,11 @@ struct IntKeyTable: Sendable {
         mask = size - 1
     }
 
+    /// The product's high half, which every bit of the key reaches. (Bits below 32 depend on the
+    /// key's low half only: trie keys sharing a symbol would all start probing at the same slot.)
     @inline(__always)
     fileprivate static func slot(_ key: UInt64, _ mask: Int) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
     }
 
     /// The value for `key`, or -1.

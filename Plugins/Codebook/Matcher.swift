@@ -5,9 +5,9 @@ import VerbatimCore
 final class CodebookMatcher: StageProcessor {
     let book: CompiledCodebook
     let stageName: String
-    /// Reused from document to document. Taken out of the object while a document is processed, so
-    /// the hot loops work on a local struct (no dynamic exclusivity checks, no retains per access).
-    private var scratch: MatchScratch?
+    /// Reused from document to document; one mutating call per document, so the hot loops work on
+    /// the struct in place (no exclusivity checks or retains per access).
+    private var scratch: MatchScratch
 
     init(book: CompiledCodebook, stageName: String) {
         self.book = book
@@ -16,15 +16,9 @@ final class CodebookMatcher: StageProcessor {
     }
 
     func process(_ document: inout Document) throws {
-        // Moved out and back, not copied: the arrays stay uniquely referenced, so nothing is copied.
-        var s = scratch!
-        scratch = nil
-        defer { scratch = s }
-        s.begin()
-        s.scan(document, book)
         var codes: [Code] = []
         var notes: [String] = []
-        if !s.touched.isEmpty { s.evaluate(document, book, codes: &codes, notes: &notes) }
+        scratch.match(document, book, codes: &codes, notes: &notes)
         if document.collectTrace {
             for note in notes { document.trace.append(Trace(stage: stageName, message: note)) }
         }
@@ -49,103 +43,71 @@ final class CodebookMatcher: StageProcessor {
     }
 }
 
-/// One match of a unit: word positions and one or two byte spans (two for NEAR sides apart).
-struct Occurrence {
-    var unit: Int32
-    var rule: Int32
-    var start: Int32
-    var end: Int32
-    var first: ByteSpan
-    var second: ByteSpan?
-}
+/// Scratch state of one worker, kept from document to document so that its buffers keep their memory.
+struct MatchScratch: ~Copyable {
+    var hits: DocumentHits
 
-/// Scratch state of one worker. Per-unit arrays are reset by stamping, not clearing, so a document
-/// costs what its hits cost, not what the codebook's size costs.
-struct MatchScratch {
-    // Word positions of the current document: non-ignored word-like tokens.
-    var positionToken: [Int32] = []
-    var positionClause: [Int32] = []
-    var positionSentence: [Int32] = []
-    var cues: [Int32] = []
-
+    // Scanning: partial phrases at the current word, and the current word's term ids.
     struct Active {
         var node: Int32
         var start: Int32
     }
-    var active: [Active] = []
-    var nextActive: [Active] = []
-    var tokenTerms: [Int32] = []
+    var active = ScratchBuffer<Active>()
+    var nextActive = ScratchBuffer<Active>()
+    /// Partial phrases reached at the current word, leaves included: at most `maxActive` are kept,
+    /// counted as if leaves were kept too, so the cap drops exactly what it always dropped.
+    var reached = 0
+    var tokenTerms = ScratchBuffer<Int32>(capacity: 16)
     var wordTerms = WordTermCache()
     static let maxActive = 512
 
-    struct Hit {
-        var start: Int32
-        var end: Int32
-        var side: Int32
-        /// The previous hit of the same unit, or -1.
-        var next: Int32
-    }
-    var hits: [Hit] = []
-    var unitHead: [Int32]
-    var unitStamp: [UInt32]
-    var touched: [Int32] = []
-    var stamp: UInt32 = 0
-
-    // Evaluation buffers.
-    var occurrences: [Occurrence] = []
-    var accepted: [Int32] = []
-    var left: [(Int32, Int32)] = []
-    var right: [(Int32, Int32)] = []
+    // Evaluation: the trigger matches, those that count, and one theme's evidence.
+    var found = ScratchBuffer<Occurrence>()
+    var accepted = ScratchBuffer<Occurrence>()
+    var evidence = ScratchBuffer<EvidenceEntry>()
     /// Exclusion matches, computed once per document for the exclusion units a trigger needs.
-    var exclusionOccurrences: [Occurrence] = []
-    var exclusionStamp: [UInt32]
-    var exclusionRange: [Range<Int32>]
+    var exclusionOccurrences = ScratchBuffer<Occurrence>()
+    var exclusionStamp: ScratchBuffer<UInt32>
+    var exclusionRange: ScratchBuffer<Range<Int32>>
 
     init(unitCount: Int) {
-        unitHead = [Int32](repeating: -1, count: unitCount)
-        unitStamp = [UInt32](repeating: 0, count: unitCount)
-        exclusionStamp = [UInt32](repeating: 0, count: unitCount)
-        exclusionRange = [Range<Int32>](repeating: 0..<0, count: unitCount)
+        hits = DocumentHits(unitCount: unitCount)
+        exclusionStamp = ScratchBuffer(repeating: 0, count: unitCount)
+        exclusionRange = ScratchBuffer(repeating: 0..<0, count: unitCount)
     }
 
-    mutating func begin() {
-        stamp &+= 1
-        if stamp == 0 {
-            for i in unitStamp.indices { unitStamp[i] = 0 }
-            for i in exclusionStamp.indices { exclusionStamp[i] = 0 }
-            stamp = 1
+    /// Codes one document: `codes` in theme order, trace notes in `notes` (only when it collects a trace).
+    mutating func match(_ document: Document, _ book: CompiledCodebook, codes: inout [Code], notes: inout [String]) {
+        if !hits.begin() {
+            // The stamps wrapped around and restarted: so do the exclusion stamps.
+            for i in 0..<exclusionStamp.count { exclusionStamp[i] = 0 }
         }
-        hits.removeAll(keepingCapacity: true)
-        touched.removeAll(keepingCapacity: true)
-        exclusionOccurrences.removeAll(keepingCapacity: true)
+        exclusionOccurrences.removeAll()
+        scan(document, book)
+        if !hits.touched.isEmpty { evaluate(document, book, codes: &codes, notes: &notes) }
     }
 
     // MARK: Scanning
 
-    mutating func scan(_ document: Document, _ book: CompiledCodebook) {
-        positionToken.removeAll(keepingCapacity: true)
-        positionClause.removeAll(keepingCapacity: true)
-        positionSentence.removeAll(keepingCapacity: true)
-        cues.removeAll(keepingCapacity: true)
-        active.removeAll(keepingCapacity: true)
+    private mutating func scan(_ document: Document, _ book: CompiledCodebook) {
+        active.removeAll()
         var clause: Int32 = 0
         var sentence: Int32 = -1
         document.tokens.withUnsafeBufferPointer { tokens in
             document.normalizedPool.withUnsafeBufferPointer { normalizedPool in
                 document.stemPool.withUnsafeBufferPointer { stemPool in
                     document.utf8.withUnsafeBufferPointer { text in
-                        for ti in 0..<tokens.count {
-                            let token = tokens[ti]
+                        for token in tokens {
                             if token.sentence != sentence {
                                 sentence = token.sentence
                                 clause += 1
-                                active.removeAll(keepingCapacity: true)
+                                active.removeAll()
                             }
                             let normalized = UnsafeBufferPointer(rebasing: normalizedPool[Int(token.normalizedStart)..<Int(token.normalizedEnd)])
                             if token.kind == .punctuation {
                                 if !Self.isConnector(normalized) {
                                     clause += 1
-                                    active.removeAll(keepingCapacity: true)
+                                    active.removeAll()
                                 }
                                 continue
                             }
@@ -156,12 +118,10 @@ struct MatchScratch {
                             if flags & CompiledCodebook.WordFlag.ignored != 0 { continue }
                             if flags & CompiledCodebook.WordFlag.breaker != 0 { clause += 1 }
                             let isCue = flags & CompiledCodebook.WordFlag.cue != 0 || Self.endsWithNot(normalized)
-                            let position = Int32(positionToken.count)
-                            positionToken.append(Int32(ti))
-                            positionClause.append(clause)
-                            positionSentence.append(sentence)
-                            if isCue { cues.append(position) }
-                            advance(position, book)
+                            let position = Int32(hits.positions.count)
+                            hits.addPosition(ByteSpan(start: token.start, end: token.end), clause: clause, sentence: sentence, isCue: isCue)
+                            // A word without terms ends every partial phrase and starts none.
+                            if tokenTerms.isEmpty { active.removeAll() } else { advance(position, book) }
                         }
                     }
                 }
@@ -170,15 +130,14 @@ struct MatchScratch {
     }
 
     /// Sets `tokenTerms` to the term ids of a word (stem, folded and exact forms, wildcard prefixes)
-    /// and returns its flags (ignored, negation cue, cue breaker). Memoised per worker by the word as
-    /// written and its stem (the normalised form follows from the first): survey vocabularies are
-    /// small, so nearly every word after the first few hundred answers costs one lookup here.
+    /// and returns its flags (ignored, negation cue, cue breaker). Memoised per worker: survey
+    /// vocabularies are small, so nearly every word after the first few hundred answers costs one
+    /// lookup here.
     private mutating func terms(of raw: UnsafeBufferPointer<UInt8>, normalized: UnsafeBufferPointer<UInt8>,
                                 stem: UnsafeBufferPointer<UInt8>, _ book: CompiledCodebook) -> Int32 {
-        let hash = WordTermCache.hash(raw, stem)
-        let cached = wordTerms.find(hash: hash, raw, stem)
-        tokenTerms.removeAll(keepingCapacity: true)
-        if cached >= 0 { return wordTerms.read(cached, into: &tokenTerms) }
+        tokenTerms.removeAll()
+        let hash = ShortBytes.hash(raw)
+        if let flags = wordTerms.read(raw, hash: hash, stem: stem, into: &tokenTerms) { return flags }
         var flags: Int32 = 0
         let folded = book.terms.lookup(kind: CompiledCodebook.KeyKind.folded, normalized)
         if folded >= 0 {
@@ -193,7 +152,7 @@ struct MatchScratch {
             if t >= 0 { tokenTerms.append(t) }
         }
         if book.usesPrefixes { prefixTerms(normalized, book) }
-        wordTerms.insert(hash: hash, raw, stem, flags: flags, terms: tokenTerms)
+        wordTerms.insert(raw, hash: hash, stem: stem, flags: flags, terms: tokenTerms.elements)
         return flags
     }
 
@@ -211,13 +170,15 @@ struct MatchScratch {
 
     /// Moves every partial phrase on by this word's terms, starts new ones, and records completed ones.
     private mutating func advance(_ position: Int32, _ book: CompiledCodebook) {
-        nextActive.removeAll(keepingCapacity: true)
-        for term in tokenTerms {
-            let t = UInt64(UInt32(bitPattern: term))
+        nextActive.removeAll()
+        reached = 0
+        for i in 0..<tokenTerms.count {
+            let term = tokenTerms[i]
             let root = book.rootChild[Int(term)]
             if root >= 0 { reach(root, start: position, end: position, book) }
-            for state in active {
-                let child = book.phraseTrie.lookup(UInt64(UInt32(bitPattern: state.node)) << 32 | t)
+            for j in 0..<active.count {
+                let state = active[j]
+                let child = book.phraseTrie.lookup(UInt64(UInt32(bitPattern: state.node)) << 32 | UInt64(UInt32(bitPattern: term)))
                 if child >= 0 { reach(child, start: state.start, end: position, book) }
             }
         }
@@ -226,19 +187,13 @@ struct MatchScratch {
 
     @inline(__always)
     private mutating func reach(_ node: Int32, start: Int32, end: Int32, _ book: CompiledCodebook) {
-        if nextActive.count < Self.maxActive { nextActive.append(Active(node: node, start: start)) }
-        let lower = Int(book.outputStart[Int(node)]), upper = Int(book.outputStart[Int(node) + 1])
-        guard lower < upper else { return }
-        for k in lower..<upper {
+        if reached < Self.maxActive {
+            reached += 1
+            if book.nodeHasChildren[Int(node)] { nextActive.append(Active(node: node, start: start)) }
+        }
+        for k in Int(book.outputStart[Int(node)])..<Int(book.outputStart[Int(node) + 1]) {
             let output = book.outputs[k]
-            let unit = Int(output >> 2)
-            if unitStamp[unit] != stamp {
-                unitStamp[unit] = stamp
-                unitHead[unit] = -1
-                touched.append(Int32(unit))
-            }
-            hits.append(Hit(start: start, end: end, side: output & 3, next: unitHead[unit]))
-            unitHead[unit] = Int32(hits.count - 1)
+            hits.add(unit: Int(output >> 2), side: output & 3, start: start, end: end)
         }
     }
 
@@ -267,77 +222,5 @@ struct MatchScratch {
     static func endsWithNot(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = bytes.count
         return n >= 4 && bytes[n - 3] == UInt8(ascii: "n") && bytes[n - 2] == UInt8(ascii: "'") && bytes[n - 1] == UInt8(ascii: "t")
-    }
-
-    // MARK: Occurrences
-
-    /// Appends every match of `unit` in the current document to `output`.
-    mutating func appendOccurrences(of unit: Int32, _ document: Document, _ book: CompiledCodebook, to output: inout [Occurrence]) {
-        guard unitStamp[Int(unit)] == stamp else { return }
-        let rule = book.hot.unitOwner[Int(unit)]
-        let distance = book.hot.unitDistance[Int(unit)]
-        var h = unitHead[Int(unit)]
-        if distance == 0 {
-            while h >= 0 {
-                let hit = hits[Int(h)]
-                output.append(Occurrence(unit: unit, rule: rule, start: hit.start, end: hit.end,
-                                         first: span(hit.start, hit.end, document), second: nil))
-                h = hit.next
-            }
-            return
-        }
-        left.removeAll(keepingCapacity: true)
-        right.removeAll(keepingCapacity: true)
-        while h >= 0 {
-            let hit = hits[Int(h)]
-            if hit.side == 1 { left.append((hit.start, hit.end)) } else { right.append((hit.start, hit.end)) }
-            h = hit.next
-        }
-        let ordered = book.hot.unitOrdered[Int(unit)]
-        // Each left match pairs with its nearest right match in the same sentence.
-        for (ls, le) in left {
-            var best: (Int32, Int32, Int32)?
-            for (rs, re) in right where positionSentence[Int(rs)] == positionSentence[Int(ls)] {
-                let gap: Int32
-                if rs > le { gap = rs - le - 1 } else if !ordered, re < ls { gap = ls - re - 1 } else { continue }
-                if gap <= distance, best == nil || gap < best!.2 { best = (rs, re, gap) }
-            }
-            guard let (rs, re, gap) = best else { continue }
-            let (a, b) = rs > le ? ((ls, le), (rs, re)) : ((rs, re), (ls, le))
-            if gap == 0 {
-                output.append(Occurrence(unit: unit, rule: rule, start: a.0, end: b.1, first: span(a.0, b.1, document), second: nil))
-            } else {
-                output.append(Occurrence(unit: unit, rule: rule, start: a.0, end: b.1, first: span(a.0, a.1, document),
-                                         second: span(b.0, b.1, document)))
-            }
-        }
-    }
-
-    /// The bytes from the first to the last token of word positions `start...end`.
-    @inline(__always)
-    func span(_ start: Int32, _ end: Int32, _ document: Document) -> ByteSpan {
-        ByteSpan(start: document.tokens[Int(positionToken[Int(start)])].start, end: document.tokens[Int(positionToken[Int(end)])].end)
-    }
-
-    @inline(__always)
-    func sentence(of o: Occurrence) -> Int32 { positionSentence[Int(o.start)] }
-
-    /// The cue that negates an occurrence: within the window before it, in the same clause.
-    @inline(__always)
-    func negationCue(before o: Occurrence, window: Int32) -> Int32? {
-        var i = cues.count - 1
-        while i >= 0 {
-            let c = cues[i]
-            if c < o.start {
-                guard o.start - c <= window else { return nil }
-                return positionClause[Int(c)] == positionClause[Int(o.start)] ? c : nil
-            }
-            i -= 1
-        }
-        return nil
-    }
-
-    func text(ofPosition p: Int32, in document: Document) -> String {
-        document.text(of: document.tokens[Int(positionToken[Int(p)])])
     }
 }

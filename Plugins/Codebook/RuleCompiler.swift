@@ -78,7 +78,12 @@ final class CompiledCodebook: Sendable {
     /// (side 0: the whole phrase, 1: left of NEAR, 2: right of NEAR).
     let outputStart: RawArray<Int32>
     let outputs: RawArray<Int32>
+    /// Whether a phrase-trie node has children: a partial phrase at a leaf can go no further, so the
+    /// matcher does not keep it.
+    let nodeHasChildren: RawArray<Bool>
     let units: [Unit]
+    /// Each unit's display string (evidence rule names), shared by every evidence that cites it.
+    let unitDisplay: [String]
     let rules: [Rule]
     let themes: [Theme]
     let negationWindow: Int32
@@ -89,8 +94,8 @@ final class CompiledCodebook: Sendable {
     let hot: HotFields
 
     init(terms: ByteKeyTable, hasSurfaceKeys: Bool, prefixTrie: IntKeyTable, prefixTerm: [Int32],
-         phraseTrie: IntKeyTable, outputStart: [Int32], outputs: [Int32], units: [Unit], rules: [Rule], themes: [Theme],
-         negationWindow: Int32, usesStems: Bool, termCount: Int) {
+         phraseTrie: IntKeyTable, outputStart: [Int32], outputs: [Int32], nodeHasChildren: [Bool],
+         units: [Unit], rules: [Rule], themes: [Theme], negationWindow: Int32, usesStems: Bool, termCount: Int) {
         let memory = FrozenMemory()
         self.memory = memory
         self.terms = RawByteKeyTable(terms, in: memory)
@@ -101,7 +106,9 @@ final class CompiledCodebook: Sendable {
         self.rootChild = memory.copy((0..<termCount).map { phraseTrie.lookup(UInt64($0)) })
         self.outputStart = memory.copy(outputStart)
         self.outputs = memory.copy(outputs)
+        self.nodeHasChildren = memory.copy(nodeHasChildren)
         self.units = units
+        unitDisplay = units.map(\.display)
         self.rules = rules
         self.themes = themes
         self.negationWindow = negationWindow
@@ -113,13 +120,16 @@ final class CompiledCodebook: Sendable {
     var usesPrefixes: Bool { prefixTerm.count > 1 }
 }
 
-/// What the matcher needs per unit, rule and theme, as raw arrays of plain values.
+/// What the matcher needs per unit, rule and theme, as raw arrays of plain values (copying this
+/// struct retains nothing).
 struct HotFields: Sendable {
     let unitIsTrigger: RawArray<Bool>
     let unitOwner: RawArray<Int32>
     let unitDistance: RawArray<Int32>
     let unitOrdered: RawArray<Bool>
-    let unitDisplay: [String]
+    /// Ranks that order units as their display strings do (equal strings share a rank), so evidence
+    /// sorts by rule name without comparing strings.
+    let unitDisplayRank: RawArray<Int32>
     let ruleTheme: RawArray<Int32>
     let ruleWeight: RawArray<Double>
     let ruleSkipsNegated: RawArray<Bool>
@@ -135,7 +145,13 @@ struct HotFields: Sendable {
         unitOwner = memory.copy(units.map(\.owner))
         unitDistance = memory.copy(units.map(\.distance))
         unitOrdered = memory.copy(units.map(\.ordered))
-        unitDisplay = units.map(\.display)
+        var rank = [Int32](repeating: 0, count: units.count)
+        let byDisplay = units.indices.sorted { units[$0].display < units[$1].display }
+        // Up one from the previous unit in that order, unless their strings are equal.
+        for (i, u) in byDisplay.enumerated() where i > 0 {
+            rank[u] = rank[byDisplay[i - 1]] + (units[byDisplay[i - 1]].display < units[u].display ? 1 : 0)
+        }
+        unitDisplayRank = memory.copy(rank)
         ruleTheme = memory.copy(rules.map(\.theme))
         ruleWeight = memory.copy(rules.map(\.weight))
         ruleSkipsNegated = memory.copy(rules.map { $0.negated == .skip })
@@ -166,6 +182,7 @@ struct RuleCompiler {
     private var prefixTerm: [Int32] = [-1]
     private var phraseTrie = IntKeyTable(capacity: 1024)
     private var nodeOutputs: [[Int32]] = [[]]
+    private var nodeHasChildren = [false]
     private var units: [CompiledCodebook.Unit] = []
 
     init(stem: ((String) -> String)?, namespace: String?) {
@@ -219,6 +236,7 @@ struct RuleCompiler {
         outputStart.append(Int32(outputs.count))
         return CompiledCodebook(terms: terms, hasSurfaceKeys: hasSurface, prefixTrie: prefixTrie,
                                 prefixTerm: prefixTerm, phraseTrie: phraseTrie, outputStart: outputStart, outputs: outputs,
+                                nodeHasChildren: nodeHasChildren,
                                 units: units, rules: rules, themes: themes, negationWindow: Int32(settings.negationWindow),
                                 usesStems: stem != nil, termCount: Int(termCount))
     }
@@ -245,6 +263,8 @@ struct RuleCompiler {
             if child < 0 {
                 child = Int32(nodeOutputs.count)
                 nodeOutputs.append([])
+                nodeHasChildren.append(false)
+                nodeHasChildren[Int(node)] = true
                 phraseTrie.set(key, child)
             }
             node = child

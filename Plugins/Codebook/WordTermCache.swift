@@ -1,101 +1,101 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import VerbatimCore
 
-/// A bounded memo from a word (as written, and its stem) to its term ids and flags, per worker.
-/// Keyed by both, so a stemmer whose stems depend on more than the word still gets it right.
+/// A bounded memo from a word (as written) to its term ids and flags, per worker: a `ByteKeyMemo`
+/// keyed by the word, with each entry's stem and term ids in side pools emptied together with it.
+/// Keyed by the word alone, so a token costs one hash; the stem is compared on every hit, so a
+/// stemmer whose stems depend on more than the word still gets it right (the normalised form follows
+/// from the word).
 struct WordTermCache {
     private struct Entry {
-        var hash: Int
-        var keyStart: Int32
-        var wordCount: Int32
+        var stemStart: Int32
         var stemCount: Int32
-        var flags: Int32
         var termStart: Int32
         var termCount: Int32
+        var flags: Int32
     }
-    /// Per slot: the hash's top 32 bits and entry index + 1 (0: empty). Sized to the vocabulary
-    /// seen so far, so it stays small enough for the CPU cache.
-    private var slots = [UInt64](repeating: 0, count: 1024)
-    private var mask = 1023
-    private var entries: [Entry] = []
-    private var keys: [UInt8] = []
+    private var memo = ByteKeyMemo<Entry>(capacity: 1 << 14)
+    private var stems: [UInt8] = []
     private var terms: [Int32] = []
-    /// Cleared when full, which bounds memory and costs little: the vocabulary refills it quickly.
-    static let capacity = 1 << 14
 
-    /// The word's hash, seeding the stem's (`ByteHash` reads 8 bytes at a time).
+    /// Appends the word's term ids to `output` and returns its flags; nil when the word is not
+    /// known with this stem.
     @inline(__always)
-    static func hash(_ word: UnsafeBufferPointer<UInt8>, _ stem: UnsafeBufferPointer<UInt8>) -> Int {
-        Int(truncatingIfNeeded: ByteHash.hash(stem, seed: ByteHash.hash(word)))
-    }
-
-    /// The entry for the word, or -1.
-    @inline(__always)
-    func find(hash: Int, _ word: UnsafeBufferPointer<UInt8>, _ stem: UnsafeBufferPointer<UInt8>) -> Int {
-        let tag = UInt64(truncatingIfNeeded: hash) >> 32
-        return slots.withUnsafeBufferPointer { slots in
-            var i = hash & mask
-            while true {
-                let slot = slots[i]
-                if slot == 0 { return -1 }
-                if slot >> 32 == tag {
-                    let e = Int(slot & 0xFFFF_FFFF) - 1
-                    let entry = entries[e]
-                    if entry.hash == hash, Int(entry.wordCount) == word.count, Int(entry.stemCount) == stem.count {
-                        let same = keys.withUnsafeBufferPointer { keys in
-                            let key = keys.baseAddress! + Int(entry.keyStart)
-                            return (word.isEmpty || memcmp(key, word.baseAddress!, word.count) == 0)
-                                && (stem.isEmpty || memcmp(key + word.count, stem.baseAddress!, stem.count) == 0)
-                        }
-                        if same { return e }
-                    }
-                }
-                i = (i + 1) & mask
-            }
+    func read(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, stem: UnsafeBufferPointer<UInt8>,
+              into output: inout ScratchBuffer<Int32>) -> Int32? {
+        guard let entry = memo.find(word, hash: hash), Int(entry.stemCount) == stem.count else { return nil }
+        let sameStem = stems.withUnsafeBufferPointer { stems in
+            ShortBytes.equal(UnsafeBufferPointer(rebasing: stems[Int(entry.stemStart)..<Int(entry.stemStart + entry.stemCount)]), stem)
         }
-    }
-
-    /// Appends the entry's term ids to `output` and returns its flags.
-    @inline(__always)
-    func read(_ e: Int, into output: inout [Int32]) -> Int32 {
-        let entry = entries[e]
-        if entry.termCount > 0 {
-            let start = Int(entry.termStart)
-            output.append(contentsOf: terms[start..<start + Int(entry.termCount)])
+        guard sameStem else { return nil }
+        terms.withUnsafeBufferPointer { terms in
+            for i in Int(entry.termStart)..<Int(entry.termStart + entry.termCount) { output.append(terms[i]) }
         }
         return entry.flags
     }
 
-    mutating func insert(hash: Int, _ word: UnsafeBufferPointer<UInt8>, _ stem: UnsafeBufferPointer<UInt8>,
-                         flags: Int32, terms entryTerms: [Int32]) {
-        if entries.count >= Self.capacity {
-            entries.removeAll(keepingCapacity: true)
-            keys.removeAll(keepingCapacity: true)
+    mutating func insert(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, stem: UnsafeBufferPointer<UInt8>,
+                         flags: Int32, terms entryTerms: UnsafeBufferPointer<Int32>) {
+        // Known with another stem: the first stays (the memo holds one entry per word).
+        if memo.find(word, hash: hash) != nil { return }
+        if memo.count >= memo.capacity {
+            memo.removeAll()
+            stems.removeAll(keepingCapacity: true)
             terms.removeAll(keepingCapacity: true)
-            for i in slots.indices { slots[i] = 0 }
         }
-        entries.append(Entry(hash: hash, keyStart: Int32(keys.count), wordCount: Int32(word.count),
-                             stemCount: Int32(stem.count), flags: flags, termStart: Int32(terms.count),
-                             termCount: Int32(entryTerms.count)))
-        keys.append(contentsOf: word)
-        keys.append(contentsOf: stem)
+        memo.insert(word, hash: hash, value: Entry(stemStart: Int32(stems.count), stemCount: Int32(stem.count),
+                                                   termStart: Int32(terms.count), termCount: Int32(entryTerms.count),
+                                                   flags: flags))
+        stems.append(contentsOf: stem)
         terms.append(contentsOf: entryTerms)
-        if entries.count * 2 > slots.count {
-            // Grow and re-place every entry.
-            slots = [UInt64](repeating: 0, count: slots.count * 2)
-            mask = slots.count - 1
-            for e in entries.indices { place(e) }
-        } else {
-            place(entries.count - 1)
+    }
+}
+
+/// Words are short: these read them a machine word at a time, with overlapping reads for the last
+/// 1 to 8 bytes instead of a loop over them.
+enum ShortBytes {
+    /// A hash for the memo (any good spread will do: it is never stored or compared across runs).
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h = 0x9E37_79B9_7F4A_7C15 &* UInt64(bytes.count &+ 1)
+        if let base = bytes.baseAddress, !bytes.isEmpty {
+            let raw = UnsafeRawPointer(base)
+            var i = 0
+            while bytes.count - i > 8 {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xC4CE_B9FE_1A85_EC53
+                i += 8
+            }
+            h = (h ^ lastWord(raw, from: i, to: bytes.count)) &* 0xC4CE_B9FE_1A85_EC53
         }
+        h ^= h >> 32
+        h &*= 0xFF51_AFD7_ED55_8CCD
+        return h ^ (h >> 29)
     }
 
-    private mutating func place(_ e: Int) {
-        let hash = entries[e].hash
-        var i = hash & mask
-        while slots[i] != 0 { i = (i + 1) & mask }
-        slots[i] = (UInt64(truncatingIfNeeded: hash) >> 32) << 32 | UInt64(e + 1)
+    @inline(__always)
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = a.count
+        guard n == b.count else { return false }
+        guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+        let ra = UnsafeRawPointer(pa), rb = UnsafeRawPointer(pb)
+        var i = 0
+        while n - i > 8 {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        return lastWord(ra, from: i, to: n) == lastWord(rb, from: i, to: n)
+    }
+
+    /// Bytes `i..<n` (1 to 8 of them) in one word, every byte in it: two overlapping 4-byte reads
+    /// from 4 bytes on, else the first, middle and last byte.
+    @inline(__always)
+    private static func lastWord(_ raw: UnsafeRawPointer, from i: Int, to n: Int) -> UInt64 {
+        let k = n - i
+        if k >= 4 {
+            return UInt64(raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+                | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+        }
+        return UInt64(raw.load(fromByteOffset: i, as: UInt8.self))
+            | UInt64(raw.load(fromByteOffset: i + k / 2, as: UInt8.self)) << 8
+            | UInt64(raw.load(fromByteOffset: n - 1, as: UInt8.self)) << 16
     }
 }

@@ -1,0 +1,73 @@
+import Testing
+import VerbatimCore
+import VerbatimTestSupport
+@testable import Codebook
+
+/// The matcher's per-worker shortcuts: they must never change what is matched.
+@Suite struct CodebookMatcherInternalsTests {
+    func withBytes<R>(_ bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        bytes.withUnsafeBufferPointer(body)
+    }
+
+    @Test func shortBytesCompareEveryByteAtEveryLength() {
+        for length in 0...24 {
+            let word = (0..<length).map { UInt8(97 + $0 % 26) }
+            let copy = Array(word)  // another buffer, same bytes
+            withBytes(word) { a in
+                withBytes(copy) { b in
+                    #expect(ShortBytes.equal(a, b))
+                    #expect(ShortBytes.hash(a) == ShortBytes.hash(b))
+                }
+            }
+            for i in 0..<length {
+                var other = word
+                other[i] ^= 0x20
+                withBytes(word) { a in withBytes(other) { b in #expect(!ShortBytes.equal(a, b), "length \(length), byte \(i)") } }
+            }
+            withBytes(word) { a in withBytes(word + [0]) { b in #expect(!ShortBytes.equal(a, b)) } }
+        }
+    }
+
+    @Test func wordTermCacheChecksTheStem() {
+        var cache = WordTermCache()
+        var terms = ScratchBuffer<Int32>()
+        let word: [UInt8] = Array("Funding".utf8), stem: [UInt8] = Array("fund".utf8), other: [UInt8] = Array("funding".utf8)
+        withBytes(word) { w in
+            let hash = ShortBytes.hash(w)
+            withBytes(stem) { s in
+                #expect(cache.read(w, hash: hash, stem: s, into: &terms) == nil)
+                [Int32(3), 7].withUnsafeBufferPointer { cache.insert(w, hash: hash, stem: s, flags: 1 << 25, terms: $0) }
+                #expect(cache.read(w, hash: hash, stem: s, into: &terms) == 1 << 25)
+                #expect(Array(terms.elements) == [3, 7])
+            }
+            withBytes(other) { s in
+                // The same word with another stem is not the cached word.
+                #expect(cache.read(w, hash: hash, stem: s, into: &terms) == nil)
+                [Int32(9)].withUnsafeBufferPointer { cache.insert(w, hash: hash, stem: s, flags: 0, terms: $0) }
+                #expect(cache.read(w, hash: hash, stem: s, into: &terms) == nil)
+            }
+            // The first stem stays.
+            withBytes(stem) { s in #expect(cache.read(w, hash: hash, stem: s, into: &terms) == 1 << 25) }
+        }
+    }
+
+    @Test func evidenceOnOneSpanIsOrderedByRuleName() throws {
+        let f = try CodebookFixture(oneTheme(["{id: zeta, match: budget}", "{id: alpha, match: [budget, budgets]}", "{id: mid, match: cut}"]))
+        let document = try f.harness.run("The budget was cut.")
+        let code = try #require(document.codes.first)
+        #expect(code.evidence.map(\.rule) == ["t/alpha: budget", "t/zeta: budget", "t/mid: cut"])
+        #expect(code.evidence.map(\.weight) == [1, 1, 1])
+        #expect(code.score == 3)
+    }
+
+    @Test func longPhrasesStillMatchAfterLeafStatesAreDropped() throws {
+        // Partial phrases that cannot grow are not kept; longer phrases through the same words still match.
+        let f = try CodebookFixture(oneTheme(["{id: one, match: lack}", "{id: three, match: lack of support}",
+                                              "{id: six, match: lack of support from senior staff}"]))
+        let long = try f.harness.run("a lack of support from senior staff hurt")
+        #expect(long.codes.first?.evidence.map(\.rule) == ["t/one: lack", "t/three: lack of support",
+                                                           "t/six: lack of support from senior staff"])
+        let short = try f.harness.run("a lack of support from staff")
+        #expect(short.codes.first?.evidence.map(\.rule) == ["t/one: lack", "t/three: lack of support"])
+    }
+}
