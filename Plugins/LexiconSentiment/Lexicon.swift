@@ -58,13 +58,41 @@ public struct LexiconEntry: Sendable, Equatable {
 
 /// 64-bit FNV-1a over bytes: tokens are looked up by their normalised byte slice, with no String.
 @inlinable
-func fnv1a<C: Collection>(_ bytes: C, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 where C.Element == UInt8 {
+func fnv1a<C: Collection>(_ bytes: C, seed: UInt64 = fnv1aSeed) -> UInt64 where C.Element == UInt8 {
     var h = seed
-    for b in bytes {
-        h ^= UInt64(b)
-        h &*= 0x0000_0100_0000_01B3
-    }
+    for b in bytes { h = fnv1aStep(h, b) }
     return h
+}
+
+@usableFromInline let fnv1aSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+
+/// One byte more of an FNV-1a hash, for hashing a token's prefixes one length after another.
+@inlinable @inline(__always)
+func fnv1aStep(_ h: UInt64, _ b: UInt8) -> UInt64 { (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+
+/// Which words may start with a prefix entry, by the first one to three bytes of the entries. A word
+/// whose leading bytes match none cannot start with any entry, and most words are ruled out this way.
+/// Bits are set by hash, so a set bit may be a false positive, never a false negative.
+struct LeadFilter: Sendable {
+    private var bits = [UInt64](repeating: 0, count: 1024)
+
+    mutating func insert(_ key: [UInt8]) {
+        guard !key.isEmpty else { return }
+        let b = Self.bit(fnv1a(key.prefix(3)))
+        bits[b >> 6] |= 1 << (b & 63)
+    }
+
+    func mayLead(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var h = fnv1aSeed
+        for n in 0..<min(3, bytes.count) {
+            h = fnv1aStep(h, bytes[n])
+            let b = Self.bit(h)
+            if bits[b >> 6] & (1 << (b & 63)) != 0 { return true }
+        }
+        return false
+    }
+
+    @inline(__always) private static func bit(_ h: UInt64) -> Int { Int(truncatingIfNeeded: h ^ (h >> 29)) & 0xFFFF }
 }
 
 /// An open-addressing table from 64-bit hashes to entry indices; built once, then read-only.
@@ -108,55 +136,67 @@ struct HashIndex: Sendable {
 ///
 /// Single words and emoticons are found by the hash of their normalised bytes (verified against the
 /// stored bytes), prefixes by the hashes of a token's leading bytes, and expressions by their first
-/// word, then word-hash by word-hash.
+/// two words, then word-hash by word-hash.
 public final class CompiledLexicon: Sendable {
     public struct Compiled: Sendable {
         public let rule: LexiconRule
         /// Hash of each word (one for words, prefixes and emoticons).
         let wordHashes: [UInt64]
-        /// Hashes of the words the entry must follow (empty = anywhere).
-        let after: [UInt64]
         public let text: String
         public let source: SourceLocation
     }
 
+    /// What the matcher reads per entry, as plain values: reading a `Compiled` copies (and retains)
+    /// its arrays and strings, so the hot path uses these ranges into shared pools instead.
+    struct Shape: Sendable {
+        let rule: LexiconRule
+        /// The entry's word hashes in `hashPool`.
+        let words: Range<Int32>
+        /// The hashes of its `after` words in `hashPool` (empty = anywhere).
+        let after: Range<Int32>
+        /// The bytes of its single-word key in `keyPool`, for verifying a hash hit.
+        let key: Range<Int32>
+    }
+
     public let entries: [Compiled]
-    // The fields the matcher reads per token, apart from `entries`: reading an entry copies (and
-    // retains) its arrays and strings.
-    /// Per entry: its rule.
-    let rules: [LexiconRule]
-    /// Per entry: whether it has an `after` list.
-    let hasAfter: [Bool]
-    /// Per entry: the bytes of its single-word key in `keyPool`, for verifying a hash hit.
-    private let keySpans: [Range<Int32>]
+    let shapes: [Shape]
+    let hashPool: [UInt64]
     private let keyPool: [UInt8]
     private let exact: HashIndex
     private let prefixes: HashIndex
-    /// First-word hash → indices into `phraseLists`.
+    private let prefixLeads: LeadFilter
+    /// `pairKey` of the first two words → index into `phraseGroups`.
     private let phraseStarts: HashIndex
-    /// Expressions grouped by first word, longest first.
-    let phraseLists: [[Int32]]
+    /// Expressions grouped by their first two words, longest first: ranges of `phraseMembers`.
+    let phraseGroups: [Range<Int32>]
+    let phraseMembers: [Int32]
     let minPrefix: Int, maxPrefix: Int
     /// Counts, for `verbatim stages`-style summaries and tests.
     public let valenceCount: Int, modifierCount: Int
 
     public init(_ list: [LexiconEntry]) {
         var compiled: [Compiled] = []
-        var spans: [Range<Int32>] = []
+        var shapes: [Shape] = []
+        var hashPool: [UInt64] = []
         var pool: [UInt8] = []
         var singles: [(UInt64, Int32)] = [], prefixList: [(UInt64, Int32)] = []
         var phrases: [UInt64: [Int32]] = [:]
         var minP = Int.max, maxP = 0
+        func append(_ hashes: [UInt64]) -> Range<Int32> {
+            let start = Int32(hashPool.count)
+            hashPool.append(contentsOf: hashes)
+            return start..<Int32(hashPool.count)
+        }
         for e in list {
             let index = Int32(compiled.count)
             let hashes = e.words.map { fnv1a(Array($0.utf8)) }
+            let after = e.after.map { fnv1a(Array($0.utf8)) }
             let start = Int32(pool.count)
             if e.words.count == 1 { pool.append(contentsOf: e.words[0].utf8) }
-            compiled.append(Compiled(rule: e.rule, wordHashes: hashes, after: e.after.map { fnv1a(Array($0.utf8)) },
-                                     text: e.key, source: e.source))
-            spans.append(start..<Int32(pool.count))
+            compiled.append(Compiled(rule: e.rule, wordHashes: hashes, text: e.key, source: e.source))
+            shapes.append(Shape(rule: e.rule, words: append(hashes), after: append(after), key: start..<Int32(pool.count)))
             if e.words.count > 1 {
-                phrases[hashes[0], default: []].append(index)
+                phrases[Self.pairKey(hashes[0], hashes[1]), default: []].append(index)
             } else if e.isPrefix {
                 prefixList.append((hashes[0], index))
                 minP = min(minP, e.words[0].utf8.count)
@@ -168,22 +208,29 @@ public final class CompiledLexicon: Sendable {
         var exact = HashIndex(capacityFor: singles.count)
         for (h, i) in singles { exact.insert(h, i) }
         var prefixIndex = HashIndex(capacityFor: prefixList.count)
-        for (h, i) in prefixList { prefixIndex.insert(h, i) }
+        var leads = LeadFilter()
+        for (h, i) in prefixList {
+            prefixIndex.insert(h, i)
+            leads.insert(Array(list[Int(i)].words[0].utf8))
+        }
         var starts = HashIndex(capacityFor: phrases.count)
-        var lists: [[Int32]] = []
-        for (h, members) in phrases.sorted(by: { $0.key < $1.key }) {
-            starts.insert(h, Int32(lists.count))
-            lists.append(members.sorted { compiled[Int($0)].wordHashes.count > compiled[Int($1)].wordHashes.count })
+        var groups: [Range<Int32>] = [], members: [Int32] = []
+        for (h, group) in phrases.sorted(by: { $0.key < $1.key }) {
+            starts.insert(h, Int32(groups.count))
+            let start = Int32(members.count)
+            members += group.sorted { compiled[Int($0)].wordHashes.count > compiled[Int($1)].wordHashes.count }
+            groups.append(start..<Int32(members.count))
         }
         entries = compiled
-        rules = compiled.map(\.rule)
-        hasAfter = compiled.map { !$0.after.isEmpty }
-        keySpans = spans
+        self.shapes = shapes
+        self.hashPool = hashPool
         keyPool = pool
         self.exact = exact
         prefixes = prefixIndex
+        prefixLeads = leads
         phraseStarts = starts
-        phraseLists = lists
+        phraseGroups = groups
+        phraseMembers = members
         minPrefix = minP == Int.max ? 0 : minP
         maxPrefix = maxP
         valenceCount = list.filter { !$0.rule.isModifier }.count
@@ -196,15 +243,17 @@ public final class CompiledLexicon: Sendable {
         return verify(i, bytes) ? i : nil
     }
 
+    /// False when `bytes` cannot start with any prefix entry: a cheap test before `prefixEntry`.
+    @inline(__always) func mayStartWithPrefix(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { prefixLeads.mayLead(bytes) }
+
     /// The longest prefix entry that `bytes` starts with.
     func prefixEntry(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
         guard maxPrefix > 0, bytes.count >= minPrefix else { return nil }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var h = fnv1aSeed
         var best: Int32?
         let limit = min(bytes.count, maxPrefix)
         for n in 0..<limit {
-            h ^= UInt64(bytes[n])
-            h &*= 0x0000_0100_0000_01B3
+            h = fnv1aStep(h, bytes[n])
             if n + 1 >= minPrefix, let i = prefixes.find(h),
                verify(i, UnsafeBufferPointer(rebasing: bytes[0..<(n + 1)])) {
                 best = i
@@ -213,14 +262,23 @@ public final class CompiledLexicon: Sendable {
         return best
     }
 
-    /// The expressions that start with a word of this hash, longest first.
-    @inline(__always) func phrases(startingWith hash: UInt64) -> [Int32]? {
-        phraseStarts.find(hash).map { phraseLists[Int($0)] }
+    /// Expressions are looked up by their first two words, not the first alone: many tokens start
+    /// some expression ("not", "the"), but few are followed by the second word of one. Keys that
+    /// collide only share a group; the matcher compares every word hash anyway.
+    @inline(__always) static func pairKey(_ first: UInt64, _ second: UInt64) -> UInt64 {
+        first ^ (second &* 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// The expressions that may start with words of these hashes, longest first (a range of `phraseMembers`).
+    @inline(__always) func phrases(startingWith first: UInt64, then second: UInt64) -> Range<Int>? {
+        guard let g = phraseStarts.find(Self.pairKey(first, second)) else { return nil }
+        let r = phraseGroups[Int(g)]
+        return Int(r.lowerBound)..<Int(r.upperBound)
     }
 
     private func verify(_ i: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let span = keySpans[Int(i)]
-        let n = span.count
+        let span = shapes[Int(i)].key
+        let n = Int(span.upperBound - span.lowerBound)  // `Range<Int32>.count` is a generic call here
         guard n == bytes.count else { return false }
         return keyPool.withUnsafeBufferPointer { pool in
             var k = 0

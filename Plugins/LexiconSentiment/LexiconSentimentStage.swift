@@ -93,8 +93,8 @@ public struct LexiconSentimentStage: Stage {
     }
 
     final class Processor: StageProcessor {
-        let scorer: SentimentScorer
-        let combiner: SentimentCombiner
+        var scorer: SentimentScorer
+        var combiner: SentimentCombiner
         let name: String
 
         init(lexicon: CompiledLexicon, settings: SentimentSettings, name: String) {
@@ -105,7 +105,7 @@ public struct LexiconSentimentStage: Stage {
 
         func process(_ document: inout Document) throws {
             scorer.run(document)
-            combiner.finish(scorer, &document, stage: name)
+            combiner.finish(&scorer, &document, stage: name)
         }
     }
 }

@@ -9,16 +9,22 @@ import VerbatimCore
 /// the thresholds decides.
 struct SentimentCombiner {
     let settings: SentimentSettings
+    /// Per sentence of the current document; kept to reuse its storage.
+    private var sentenceRaw: [Double] = []
+
+    init(settings: SentimentSettings) { self.settings = settings }
 
     func normalize(_ raw: Double) -> Double { raw == 0 ? 0 : raw / (raw * raw + settings.normalization).squareRoot() }
 
-    func finish(_ scorer: SentimentScorer, _ document: inout Document, stage: String) {
+    /// `scorer` is `inout` only so that it is not copied (its notes are shared, not mutated through it).
+    mutating func finish(_ scorer: inout SentimentScorer, _ document: inout Document, stage: String) {
         let s = settings
         let clauses = scorer.clauses
         let count = document.sentences.count
         let framing = document.response.question.flatMap { s.framing[$0] }
         let floor = framing?.label == .neutral ? framing?.weight ?? 0 : 0
-        var sentenceRaw = [Double](repeating: 0, count: max(1, count))
+        sentenceRaw.removeAll(keepingCapacity: true)
+        sentenceRaw.append(contentsOf: repeatElement(0, count: max(1, count)))
         for c in clauses { sentenceRaw[c.sentence] += c.value(s, adviceFloor: floor) * c.weight }
         for j in sentenceRaw.indices where sentenceRaw[j] != 0 && scorer.exclamations[j] > 0 {
             let add = s.exclamationBoost * Double(min(4, scorer.exclamations[j]))
@@ -40,8 +46,11 @@ struct SentimentCombiner {
         for turn in scorer.turns {
             // Before the advice rule ("it would be great, but it will not work" is both, to a reader);
             // a concession ("although it was slow, …") counts at its reduced weight.
-            func side(_ indices: [Int]) -> Double {
-                indices.reduce(0.0) { $0 + (clauses[$1].positive + clauses[$1].negative) * (clauses[$1].isConcession ? clauses[$1].weight : 1) }
+            func side(_ side: TurnSide) -> Double {
+                side.indices.reduce(0.0) { sum, k in
+                    guard side.contains(k, clauses) else { return sum }
+                    return sum + (clauses[k].positive + clauses[k].negative) * (clauses[k].isConcession ? clauses[k].weight : 1)
+                }
             }
             let a = side(turn.before), b = side(turn.after)
             if min(abs(a), abs(b)) >= s.mixedTurnMinimum, (a > 0) != (b > 0) {
@@ -71,7 +80,7 @@ struct SentimentCombiner {
             for n in scorer.notes { document.addTrace(stage, n) }
         }
 
-        document.themeSentiment = [:]
+        document.themeSentiment = Dictionary(minimumCapacity: document.codes.count)
         for code in document.codes {
             var raw = 0.0, pos = 0.0, neg = 0.0
             for c in clauses where code.evidence.contains(where: { $0.span.start < c.end && $0.span.end > c.start }) {
@@ -84,7 +93,8 @@ struct SentimentCombiner {
             document.themeSentiment[code.theme] = Sentiment(label: themeLabel, score: themeScore)
             document.addTrace(stage, "theme \(code.theme): raw \(signed(raw)), score \(signed(themeScore)) → \(themeLabel.rawValue)")
         }
-        document.assigned.formUnion([.sentiment, .themeSentiment])
+        document.assigned.insert(.sentiment)
+        document.assigned.insert(.themeSentiment)
     }
 
     /// The question's prior added to the text's own valence (advice framing acts on the clauses).

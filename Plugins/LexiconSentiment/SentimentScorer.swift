@@ -22,19 +22,35 @@ struct Clause {
     }
 }
 
+/// One side of a contrast or concession: the clauses of `sentence` among `indices`, except `excluding`.
+struct TurnSide {
+    var sentence: Int
+    var indices: Range<Int>
+    var excluding = -1
+
+    func contains(_ k: Int, _ clauses: [Clause]) -> Bool { clauses[k].sentence == sentence && k != excluding }
+}
+
 /// The word-level pass: walks the tokens once, applies the lexicon and the rules (negation,
 /// intensifiers, "lack of", reversal, contrast, concession, advice, questions, capitals, "!"), and leaves
 /// the valence of every clause. `SentimentCombiner` turns clauses into sentence, answer and theme scores.
-final class SentimentScorer {
-    let matcher: LexiconMatcher
+///
+/// A struct owned by one processor and run through `mutating` methods: its many small state updates
+/// per token are then plain stores, where a class's would each be a dynamic exclusivity check.
+/// Its arrays are kept between documents to reuse their storage.
+struct SentimentScorer {
+    private(set) var matcher: LexiconMatcher
     let settings: SentimentSettings
     private(set) var clauses: [Clause] = []
     private(set) var exclamations: [Int] = []
     private(set) var sentenceWeights: [Double] = []
-    /// The two sides of each contrast or concession, as clause indices, for the "mixed" rule.
-    private(set) var turns: [(before: [Int], after: [Int])] = []
+    /// The two sides of each contrast or concession, for the "mixed" rule.
+    private(set) var turns: [(before: TurnSide, after: TurnSide)] = []
     private var turnMarks: [(clause: Int, concession: Bool)] = []
-    var notes: [String] = []
+    /// Trace notes, kept only when the document asks for a trace. A class instance, so that `note`
+    /// needs no mutable access to the scorer while its message reads the scorer's own fields.
+    private let log = NoteLog()
+    var notes: [String] { log.notes }
     private var tracing = false
 
     /// A "lack of" or "reduce" in progress: the words it reaches are collected, then settled.
@@ -65,21 +81,28 @@ final class SentimentScorer {
         self.settings = settings
     }
 
-    func run(_ document: Document) {
-        let tokens = document.tokens
+    mutating func run(_ document: Document) {
         tracing = document.collectTrace
-        notes.removeAll()
+        if !log.notes.isEmpty { log.notes.removeAll() }
         clauses.removeAll(keepingCapacity: true)
         turnMarks.removeAll(keepingCapacity: true)
         let sentenceCount = max(1, document.sentences.count)
-        exclamations = Array(repeating: 0, count: sentenceCount)
-        sentenceWeights = Array(repeating: 1, count: sentenceCount)
+        exclamations.removeAll(keepingCapacity: true)
+        exclamations.append(contentsOf: repeatElement(0, count: sentenceCount))
+        sentenceWeights.removeAll(keepingCapacity: true)
+        sentenceWeights.append(contentsOf: repeatElement(1, count: sentenceCount))
         negationLeft = 0
         negationAlone = 0
         resetBoost()
         flip = nil
-        matcher.prepare(document)
-        hasLowercase = document.utf8.contains { $0 >= 0x61 && $0 <= 0x7A }
+        DocumentBytes.with(document) { scan($0) }
+        collectTurns()
+    }
+
+    private mutating func scan(_ doc: DocumentBytes) {
+        let tokens = doc.tokens
+        matcher.prepare(doc)
+        hasLowercase = doc.utf8.contains { $0 >= 0x61 && $0 <= 0x7A }
 
         var sentence = -1
         var previousWord: Int?
@@ -87,58 +110,57 @@ final class SentimentScorer {
         while i < tokens.count {
             let t = tokens[i]
             if Int(t.sentence) != sentence {
-                closeScopes(document)
+                closeScopes()
                 sentence = Int(t.sentence)
                 openClause(sentence: sentence, at: t.start)
                 sentenceWords = 0
                 previousWord = nil
             }
-            if LexiconMatcher.isGluedHyphen(i, tokens, document) {
+            if LexiconMatcher.isGluedHyphen(i, doc) {
                 i += 1
                 continue
             }
-            if let m = matcher.match(at: i, in: document, previousWord: previousWord) {
+            if let m = matcher.match(at: i, in: doc, previousWord: previousWord) {
                 let span = ByteSpan(start: t.start, end: tokens[m.end - 1].end)
                 extendClause(to: span.end)
-                apply(m, span: span, startToken: i, previousWord: previousWord, document)
+                apply(m, span: span, startToken: i, previousWord: previousWord, doc)
                 if tokens[m.end - 1].kind != .punctuation { previousWord = m.end - 1 }
                 i = m.end
                 continue
             }
             if t.kind == .punctuation {
-                punctuation(t, index: i, document)
+                punctuation(t, doc)
             } else {
                 extendClause(to: t.end)
-                if matcher.isContractedNegation(t, in: document) {
+                if matcher.isContractedNegation(t, in: doc) {
                     countWord()
-                    startNegation(document.text(of: t), alone: 0)
+                    startNegation(tracing ? doc.text(of: ByteSpan(start: t.start, end: t.end)) : "", alone: 0)
                 } else {
                     countWord()
                     // "lack of trust and support": each item of a list after "lack of" is lacking.
-                    if var f = flip, f.isLack, Self.listJoiners.contains(matcher.hashes[i]) {
-                        f.left = settings.flipWindow
-                        flip = f
+                    if flip?.isLack == true, Self.listJoiners.contains(matcher.hashes[i]) {
+                        flip?.left = settings.flipWindow
                     }
                 }
                 previousWord = i
             }
             i += 1
         }
-        closeScopes(document)
-        collectTurns()
+        closeScopes()
     }
 
     /// Sides of each turn: "A but B" (or "A. However, B") and "although A, B".
-    private func collectTurns() {
-        turns = turnMarks.map { mark in
-            let pivot = clauses[mark.clause]
-            let same = clauses.indices.filter { clauses[$0].sentence == pivot.sentence }
-            if mark.concession { return ([mark.clause], same.filter { $0 != mark.clause }) }
-            let before = same.filter { $0 < mark.clause }
-            if before.isEmpty, pivot.sentence > 0 {
-                return (clauses.indices.filter { clauses[$0].sentence == pivot.sentence - 1 }, same)
+    private mutating func collectTurns() {
+        turns.removeAll(keepingCapacity: true)
+        for mark in turnMarks {
+            let c = mark.clause, s = clauses[c].sentence, all = clauses.indices
+            if mark.concession {
+                turns.append((TurnSide(sentence: s, indices: c..<c + 1), TurnSide(sentence: s, indices: all, excluding: c)))
+            } else if s > 0, !clauses[..<c].contains(where: { $0.sentence == s }) {
+                turns.append((TurnSide(sentence: s - 1, indices: all), TurnSide(sentence: s, indices: all)))
+            } else {
+                turns.append((TurnSide(sentence: s, indices: 0..<c), TurnSide(sentence: s, indices: c..<all.upperBound)))
             }
-            return (before, same.filter { $0 >= mark.clause })
         }
     }
 
@@ -149,23 +171,21 @@ final class SentimentScorer {
                                                   "remains", "remained", "remain", "appears", "appeared", "looks"].map { fnv1a(Array($0.utf8)) })
     private static let infinitiveTo = fnv1a(Array("to".utf8))
 
-    private func apply(_ m: LexiconMatcher.Match, span: ByteSpan, startToken: Int, previousWord: Int?, _ document: Document) {
-        let afterCopula = previousWord.map { Self.copulas.contains(matcher.hashes[$0]) } ?? false
-        let afterTo = previousWord.map { matcher.hashes[$0] == Self.infinitiveTo } ?? false
-        let rule = matcher.lexicon.rules[Int(m.entry)]
-        let word = tracing ? document.text(of: span) : ""
+    private mutating func apply(_ m: LexiconMatcher.Match, span: ByteSpan, startToken: Int, previousWord: Int?, _ doc: DocumentBytes) {
+        let rule = matcher.lexicon.shapes[Int(m.entry)].rule
+        let word = tracing ? doc.text(of: span) : ""
         switch rule {
         case let .valence(v):
             var emphasis = m.elongated
-            if !emphasis, hasLowercase, m.end - startToken == 1 { emphasis = isShouted(document.tokens[startToken], document) }
+            if !emphasis, hasLowercase, m.end - startToken == 1 { emphasis = isShouted(doc.tokens[startToken], doc) }
+            let afterTo = previousWord.map { matcher.hashes[$0] == Self.infinitiveTo } ?? false
             valence(v, word: word, emphasis: emphasis, purpose: afterTo)
         case let .negate(alone):
             countWord()
             startNegation(word, alone: alone)
         case .prefixNegate:
             countWord()
-            let tokens = document.tokens
-            if m.end < tokens.count, LexiconMatcher.isGluedHyphen(m.end, tokens, document) {
+            if m.end < doc.tokens.count, LexiconMatcher.isGluedHyphen(m.end, doc) {
                 startNegation(word + "-", alone: 0)
                 negationLeft = 1
             }
@@ -186,6 +206,7 @@ final class SentimentScorer {
             var isLack = false
             if case .lack = rule { isLack = true }
             let c = clauses.count - 1
+            let afterCopula = previousWord.map { Self.copulas.contains(matcher.hashes[$0]) } ?? false
             if isLack, afterCopula, !inNegation, clauses[c].positive > 0 {
                 // "confidence is lacking": the lack reaches back over what the clause praised.
                 let flipped = -clauses[c].positive * settings.flipFactor
@@ -199,10 +220,10 @@ final class SentimentScorer {
                              factor: takeBoost(), clause: clauses.count - 1, text: word)
             if inNegation {
                 negationLeft = 0
-                if tracing { notes.append("'\(negationText)' negates '\(word)': what follows keeps its sign") }
+                note("'\(negationText)' negates '\(word)': what follows keeps its sign")
             }
         case .contrast:
-            closeScopes(document)
+            closeScopes()
             let current = clauses.count - 1
             if sentenceWords == 0, clauses[current].sentence > 0 {
                 sentenceWeights[clauses[current].sentence - 1] *= settings.contrastBefore
@@ -217,7 +238,7 @@ final class SentimentScorer {
             }
             sentenceWords += 1
         case .concede:
-            closeScopes(document)
+            closeScopes()
             let current = clauses.count - 1
             openClause(sentence: clauses[current].sentence, at: span.start, weight: settings.concessionWeight, concession: true)
             turnMarks.append((clauses.count - 1, true))
@@ -234,7 +255,7 @@ final class SentimentScorer {
     }
 
     /// An evaluative word: capitals or elongation, then intensifiers, negation and any "lack of" scope.
-    private func valence(_ base: Double, word: String, emphasis: Bool, purpose: Bool) {
+    private mutating func valence(_ base: Double, word: String, emphasis: Bool, purpose: Bool) {
         let inNegation = negationLeft > 0
         let inFlip = (flip?.left ?? 0) > 0
         var v = base
@@ -260,12 +281,11 @@ final class SentimentScorer {
             v *= settings.negationFactor
             if tracing { why.append("negated by '\(negationText)' ×\(fmt(settings.negationFactor))") }
         }
-        if inFlip, var f = flip, !f.negated, !f.isLack || v > 0 {
+        if inFlip, let f = flip, !f.negated, !f.isLack || v > 0 {
             // Removing a bad thing ("avoid duplication") is a milder good than the bad thing was bad.
             v = -v * settings.flipFactor * (v < 0 ? settings.reverseNegativeShare : 1)
-            f.used = true
-            f.flipped += v
-            flip = f
+            flip?.used = true
+            flip?.flipped += v
             if tracing { why.append("reversed by '\(f.text)' ×\(fmt(-settings.flipFactor)), settled with it") }
             note("'\(word)' \(signed(base))" + (why.isEmpty ? "" : " (" + why.joined(separator: "; ") + ")") + " → \(signed(v))")
             return
@@ -274,32 +294,32 @@ final class SentimentScorer {
         note("'\(word)' \(signed(base))" + (why.isEmpty ? "" : " (" + why.joined(separator: "; ") + ")") + " → \(signed(v))")
     }
 
-    private func punctuation(_ t: Token, index: Int, _ document: Document) {
-        let bytes = document.utf8[Int(t.start)..<Int(t.end)]
+    private mutating func punctuation(_ t: Token, _ doc: DocumentBytes) {
+        let bytes = UnsafeBufferPointer(rebasing: doc.utf8[Int(t.start)..<Int(t.end)])
         guard let first = bytes.first else { return }
         switch first {
         case 0x21: // "!"
             exclamations[clauses[clauses.count - 1].sentence] += bytes.count { $0 == 0x21 }
         case 0x3F: // "?", unless glued to a word after it, as in a URL's "?id=3"
-            let next = Int(t.end) < document.utf8.count ? document.utf8[Int(t.end)] : 0x20
+            let next = Int(t.end) < doc.utf8.count ? doc.utf8[Int(t.end)] : 0x20
             if !Self.isAlphanumeric(next) { question() }
         case 0x2C: // ","
             if var f = flip, f.isLack, !f.negated {
                 // A list after "lack of" goes on past its commas; the other scopes end here.
                 f.left = settings.flipWindow
                 flip = nil
-                closeScopes(document)
+                closeScopes()
                 flip = f
             } else {
-                closeScopes(document)
+                closeScopes()
             }
             let c = clauses[clauses.count - 1]
             if c.isConcession { openClause(sentence: c.sentence, at: t.end) }
         case 0x3B, 0x3A, 0x28, 0x29, 0x5B, 0x5D, 0x2D: // ; : ( ) [ ] and a spaced hyphen
-            clauseBreak(at: t.end, document)
+            clauseBreak(at: t.end)
         case 0xE2 where bytes.count == 3 && bytes[bytes.startIndex + 1] == 0x80
                 && (0x93...0x94).contains(bytes[bytes.startIndex + 2]): // en and em dashes
-            clauseBreak(at: t.end, document)
+            clauseBreak(at: t.end)
         default:
             break
         }
@@ -308,7 +328,7 @@ final class SentimentScorer {
     /// A question asks rather than asserts, like advice: "is it any good?" is not praise, while
     /// "why is it so slow?" is still a complaint. Every clause of the sentence so far gets the
     /// advice strength `questionAdvice` (a stronger cue of its own wins).
-    private func question() {
+    private mutating func question() {
         let strength = settings.questionAdvice
         guard strength > 0 else { return }
         let sentence = clauses[clauses.count - 1].sentence
@@ -323,8 +343,8 @@ final class SentimentScorer {
 
     // MARK: Scopes and clauses
 
-    private func clauseBreak(at offset: Int32, _ document: Document) {
-        closeScopes(document)
+    private mutating func clauseBreak(at offset: Int32) {
+        closeScopes()
         let c = clauses[clauses.count - 1]
         if c.positive == 0 && c.negative == 0 && c.advice == 0 && !c.isConcession {
             clauses[clauses.count - 1].start = offset
@@ -335,22 +355,22 @@ final class SentimentScorer {
         if !c.isConcession { clauses[clauses.count - 1].advice = c.advice }
     }
 
-    private func openClause(sentence: Int, at offset: Int32, weight: Double = 1, concession: Bool = false) {
+    private mutating func openClause(sentence: Int, at offset: Int32, weight: Double = 1, concession: Bool = false) {
         clauses.append(Clause(sentence: sentence, start: offset, end: offset, weight: weight, isConcession: concession))
     }
 
-    private func extendClause(to end: Int32) {
+    @inline(__always) private mutating func extendClause(to end: Int32) {
         let c = clauses.count - 1
         if clauses[c].end < end { clauses[c].end = end }
         if clauses[c].start > end { clauses[c].start = end }
     }
 
-    private func add(_ v: Double, clause: Int? = nil) {
+    private mutating func add(_ v: Double, clause: Int? = nil) {
         let c = clause ?? clauses.count - 1
         if v > 0 { clauses[c].positive += v } else { clauses[c].negative += v }
     }
 
-    private func startNegation(_ word: String, alone: Double) {
+    private mutating func startNegation(_ word: String, alone: Double) {
         settleNegation()
         negationLeft = settings.negationWindow
         negationText = word
@@ -360,7 +380,7 @@ final class SentimentScorer {
     }
 
     /// A negator that found nothing to flip counts with its own valence, if it has one.
-    private func settleNegation() {
+    private mutating func settleNegation() {
         if !negationUsed, negationAlone != 0, negationClause < clauses.count {
             add(negationAlone, clause: negationClause)
             note("'\(negationText)' negates nothing → \(signed(negationAlone))")
@@ -369,7 +389,7 @@ final class SentimentScorer {
     }
 
     /// One more word passed: windows shrink, and a "lack of" that ran out is settled.
-    private func countWord() {
+    private mutating func countWord() {
         sentenceWords += 1
         if negationLeft > 0 {
             negationLeft -= 1
@@ -380,13 +400,10 @@ final class SentimentScorer {
             boostDistance += 1
             if boostLeft == 0 { resetBoost(consumed: false) }
         }
-        if var f = flip {
-            f.left -= 1
-            flip = f
-        }
+        flip?.left -= 1
     }
 
-    private func closeScopes(_ document: Document) {
+    private mutating func closeScopes() {
         settleNegation()
         negationLeft = 0
         resetBoost()
@@ -394,7 +411,7 @@ final class SentimentScorer {
     }
 
     /// Settles a "lack of"/"reduce" scope: the reversed words it reached, or its own valence alone.
-    private func settleFlip() {
+    private mutating func settleFlip() {
         guard let f = flip else { return }
         flip = nil
         let value: Double
@@ -414,14 +431,14 @@ final class SentimentScorer {
         return max(0, 1 + boost * decay)
     }
 
-    private func takeBoost() -> Double {
+    private mutating func takeBoost() -> Double {
         let f = boostLeft > 0 && boost != 0 ? boostFactor() : 1
         resetBoost(consumed: true)
         return f
     }
 
     /// Ends a pending intensifier; one that found nothing to scale counts with its own valence.
-    private func resetBoost(consumed: Bool = false) {
+    private mutating func resetBoost(consumed: Bool = false) {
         if !consumed, boostAlone != 0, boostClause < clauses.count {
             add(boostAlone, clause: boostClause)
             note("'\(boostText)' scales nothing → \(signed(boostAlone))")
@@ -430,7 +447,7 @@ final class SentimentScorer {
         boost = 0
         boostLeft = 0
         boostDistance = 0
-        boostText = ""
+        if !boostText.isEmpty { boostText = "" }  // it stays empty when not tracing: skip the store
     }
 
     private static func isAlphanumeric(_ b: UInt8) -> Bool {
@@ -438,13 +455,17 @@ final class SentimentScorer {
     }
 
     /// A word of three or more letters, all capitals, in a text that also has lower case.
-    private func isShouted(_ t: Token, _ document: Document) -> Bool {
+    private func isShouted(_ t: Token, _ doc: DocumentBytes) -> Bool {
         guard t.end - t.start >= 3 else { return false }
-        return document.utf8[Int(t.start)..<Int(t.end)].allSatisfy { $0 >= 0x41 && $0 <= 0x5A }
+        return doc.utf8[Int(t.start)..<Int(t.end)].allSatisfy { $0 >= 0x41 && $0 <= 0x5A }
     }
 
     func note(_ message: @autoclosure () -> String) {
-        if tracing { notes.append(message()) }
+        if tracing { log.notes.append(message()) }
+    }
+
+    private final class NoteLog {
+        var notes: [String] = []
     }
 }
 
