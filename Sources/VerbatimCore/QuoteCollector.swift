@@ -35,29 +35,9 @@ public struct Quote: Sendable, Equatable {
 
 /// What a `QuoteCollector` needs of one document, worked out on the worker thread that processed it.
 public struct QuoteDigest: DocumentDigest {
-    /// The document's distinct stem keys, sorted.
-    var stems: [UInt64]
-    /// Per distinct coded theme, in coding order: its extract, if one was made.
-    var candidates: [(theme: String, quote: Quote?)] = []
-}
-
-/// Per stem, the documents that contain it, overall and per coded theme: the rarity and
-/// representativeness weights of the ranking. They are sums, so tables counted apart (one per
-/// worker) add up to the same numbers whichever table saw which answer.
-struct StemTables {
-    var documentFrequency = StemCounts(capacity: 4096)
-    var themeFrequency: [String: StemCounts] = [:]
-
-    mutating func count(_ digest: QuoteDigest) {
-        documentFrequency.add(digest.stems)
-        // Updated in place: taking a table out and back would copy it for every answer.
-        for (theme, _) in digest.candidates { themeFrequency[theme, default: StemCounts()].add(digest.stems) }
-    }
-
-    mutating func add(_ other: StemTables) {
-        documentFrequency.add(other.documentFrequency)
-        for (theme, table) in other.themeFrequency { themeFrequency[theme, default: StemCounts()].add(table) }
-    }
+    /// The distinct coded themes, in coding order, and for each its extract, if one was made.
+    var themes: [String] = []
+    var quotes: [Quote?] = []
 }
 
 /// Which quotes to choose per theme.
@@ -83,16 +63,19 @@ public struct QuoteSelection: Sendable, Equatable {
 public final class QuoteCollector: DocumentSink {
     public let maxCharacters: Int
     public let keepPerTheme: Int
-    /// theme → sentiment group → candidates, best first.
-    private var pools: [String: [[Quote]]] = [:]
+    /// Per theme (by its number in `themes`): its coded documents, and its candidates by sentiment
+    /// group, best first (no groups until its first candidate).
+    private struct ThemeState {
+        var documents = 0
+        var pools: [[Quote]] = []
+    }
+    private var themes = ThemeIndex()
+    private var states: [ThemeState] = []
     /// Themes in the order their first candidate arrived.
     private var themeOrder: [String] = []
     private var sequence = 0
-    /// Documents seen, and per theme the coded documents.
+    /// Documents seen.
     private var documents = 0
-    private var themeDocuments: [String: Int] = [:]
-    /// Stem counts of the documents added here (the workers' own are folded in before ranking).
-    private var stemTables = StemTables()
 
     /// Two quotes sharing at least this Jaccard similarity of stems are near-duplicates.
     public static let nearDuplicate = 0.6
@@ -102,29 +85,51 @@ public final class QuoteCollector: DocumentSink {
         self.keepPerTheme = max(1, keepPerTheme)
     }
 
-    /// Stem counts of one worker, touched only on that worker's thread until they are folded in.
-    final class WorkerCounts: @unchecked Sendable {
+    /// One worker's stem counts and scratch buffers, touched only on that worker's thread (the
+    /// counts until they are folded in).
+    final class Worker: @unchecked Sendable {
         var tables = StemTables()
+        var scratch = Scratch()
     }
-    private var workerCounts: [WorkerCounts] = []
+    private var workers: [Worker] = []
+    /// The collector's own, for `add`; the workers' counts are folded into its tables before ranking.
+    private let own = Worker()
+
+    /// What making a digest needs per answer, kept to reuse the buffers from answer to answer.
+    struct Scratch {
+        let stems = DocumentStems()
+        var memo = QuoteExtractor.WindowMemo()
+
+        /// The stem keys of a memo entry's window, made once per window.
+        mutating func stemKeys(of entry: Int) -> [UInt64] {
+            if let keys = memo.entries[entry].stemKeys { return keys }
+            let keys = stems.sortedKeys(in: memo.entries[entry].window)
+            memo.entries[entry].stemKeys = keys
+            return keys
+        }
+    }
 
     public func prepare(workers: Int) {
         foldWorkerCounts()
-        workerCounts = (0..<workers).map { _ in WorkerCounts() }
+        self.workers = (0..<workers).map { _ in Worker() }
     }
 
-    /// The extracts and stems of one document, and its stem counts on `worker`'s own tables, so the
-    /// runner's workers call it in parallel; `consume` then only keeps the best candidates.
+    /// The extracts of one document, and its stem counts on `worker`'s own tables, so the runner's
+    /// workers call it in parallel; `consume` then only keeps the best candidates.
     public func digest(_ document: Document, worker: Int) -> (any DocumentDigest)? {
-        let digest = makeDigest(document)
-        workerCounts[worker].tables.count(digest)
+        digest(document, on: workers[worker])
+    }
+
+    private func digest(_ document: Document, on worker: Worker) -> QuoteDigest {
+        let digest = makeDigest(document, scratch: &worker.scratch)
+        worker.tables.count(worker.scratch.stems.keys, themes: digest.themes)
         return digest
     }
 
     /// Adds the workers' stem counts to the collector's own.
     private func foldWorkerCounts() {
-        for counts in workerCounts { stemTables.add(counts.tables) }
-        workerCounts = []
+        for worker in workers { own.tables.add(worker.tables) }
+        workers = []
     }
 
     public func consume(_ document: Document, digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>) throws {
@@ -134,47 +139,62 @@ public final class QuoteCollector: DocumentSink {
     public func consume(_ document: Document, encoded: UnsafeBufferPointer<UInt8>) throws { add(document) }
 
     public func add(_ document: Document) {
-        let digest = makeDigest(document)
-        stemTables.count(digest)
-        keepCandidates(digest)
+        keepCandidates(digest(document, on: own))
     }
 
-    /// The lowest score in each full pool (theme → sentiment group → score), as of the start of a
-    /// round: a candidate that cannot beat it is not extracted. Pools only get better, so a floor
-    /// from an earlier round is still one, and which round saw which floor changes nothing.
+    /// The lowest score in each full pool (theme, sentiment group), as of the start of a round: a
+    /// candidate that cannot beat it is not extracted. Pools only get better, so a floor from an
+    /// earlier round is still one, and which round saw which floor changes nothing.
     final class PoolFloors: Sendable {
-        let scores: [String: [Double?]]
-        init(_ scores: [String: [Double?]] = [:]) { self.scores = scores }
+        let themes: ThemeIndex
+        /// Three per theme number, one per sentiment group.
+        let scores: [Double?]
+        init(themes: ThemeIndex = ThemeIndex(), scores: [Double?] = []) {
+            self.themes = themes
+            self.scores = scores
+        }
+
+        func floor(_ theme: String, group: Int) -> Double? { themes.index(of: theme).flatMap { scores[3 * $0 + group] } }
     }
     private var floors = PoolFloors()
 
     public func roundWillStart() {
-        var scores: [String: [Double?]] = [:]
-        for (theme, groups) in pools {
-            let floors = groups.map(floor)
-            if floors.contains(where: { $0 != nil }) { scores[theme] = floors }
-        }
-        floors = PoolFloors(scores)
+        floors = PoolFloors(themes: themes, scores: states.flatMap { $0.pools.isEmpty ? [nil, nil, nil] : $0.pools.map(floor) })
     }
 
+    /// The digest of `document` on a scratch of its own (for tests).
     func makeDigest(_ document: Document) -> QuoteDigest {
+        var scratch = Scratch()
+        return makeDigest(document, scratch: &scratch)
+    }
+
+    /// The document's candidates; its stem keys are left in `scratch.stems`.
+    func makeDigest(_ document: Document, scratch: inout Scratch) -> QuoteDigest {
         // Stems once per document, as keys: for the frequencies and for every extract.
-        let tokens = QuoteExtractor.tokenStemKeys(of: document)
-        var digest = QuoteDigest(stems: QuoteExtractor.distinct(tokens, in: 0..<document.utf8.count))
-        var memo = QuoteExtractor.WindowMemo()
-        let floors = self.floors.scores
-        for code in document.codes where !digest.candidates.contains(where: { $0.theme == code.theme }) {
-            if let group = floors[code.theme], let floor = group[Self.sentimentGroup((document.themeSentiment[code.theme] ?? document.sentiment)?.label)],
-               QuoteExtractor.bestScore(of: code) <= floor {
-                // It could not enter its full pool: no extract needed, only its counts.
-                digest.candidates.append((code.theme, nil))
-                continue
-            }
-            let quote = QuoteExtractor.extract(code: code, from: document, maxCharacters: maxCharacters, sequence: 0, stemKeys: tokens,
-                                               memo: &memo)
-            digest.candidates.append((code.theme, quote))
+        scratch.stems.load(document)
+        scratch.memo.reset()
+        var digest = QuoteDigest()
+        digest.themes.reserveCapacity(document.codes.count)
+        digest.quotes.reserveCapacity(document.codes.count)
+        let floors = self.floors
+        for code in document.codes where !digest.themes.contains(code.theme) {
+            digest.themes.append(code.theme)
+            digest.quotes.append(candidate(for: code, of: document, floors: floors, scratch: &scratch))
         }
         return digest
+    }
+
+    /// The extract for `code`; nil when there is none, or when it cannot beat its full pool's floor:
+    /// `keepCandidates` would drop it anyway (pools only get better), so it costs no text.
+    private func candidate(for code: Code, of document: Document, floors: PoolFloors, scratch: inout Scratch) -> Quote? {
+        let sentiment = document.themeSentiment[code.theme] ?? document.sentiment
+        let floor = floors.floor(code.theme, group: Self.sentimentGroup(sentiment?.label))
+        if let floor, QuoteExtractor.bestScore(of: code) <= floor { return nil }
+        guard let draft = QuoteExtractor.draft(code: code, from: document, maxCharacters: maxCharacters, memo: &scratch.memo) else { return nil }
+        if let floor, draft.score <= floor { return nil }
+        var quote = QuoteExtractor.quote(draft, code: code, from: document, sentiment: sentiment, sequence: 0, memo: &scratch.memo)
+        quote.stemKeys = scratch.stemKeys(of: draft.entry)
+        return quote
     }
 
     /// The score a new candidate must beat to enter `pool`: its last one's, once the pool is full.
@@ -185,23 +205,25 @@ public final class QuoteCollector: DocumentSink {
     func keepCandidates(_ digest: QuoteDigest) {
         sequence += 1
         documents += 1
-        for (theme, candidate) in digest.candidates {
-            themeDocuments[theme, default: 0] += 1
+        for (theme, candidate) in zip(digest.themes, digest.quotes) {
+            let k = themes.insert(theme)
+            if k == states.count { states.append(ThemeState()) }
+            states[k].documents += 1
             guard let candidate else { continue }
-            if pools[theme] == nil {
-                pools[theme] = [[], [], []]
+            if states[k].pools.isEmpty {
+                states[k].pools = [[], [], []]
                 themeOrder.append(theme)
             }
             let group = Self.sentimentGroup(candidate.sentiment?.label)
             // Most answers do not make a full pool: settle that before copying the quote.
-            if let floor = floor(pools[theme]![group]), candidate.score <= floor { continue }
+            if let floor = floor(states[k].pools[group]), candidate.score <= floor { continue }
             var quote = candidate
             quote.sequence = sequence
             // In place, so the pool is not copied for every answer.
-            let position = pools[theme]![group].firstIndex { Self.ranksBefore(quote, $0) } ?? pools[theme]![group].endIndex
+            let position = states[k].pools[group].firstIndex { Self.ranksBefore(quote, $0) } ?? states[k].pools[group].endIndex
             if position < keepPerTheme {
-                pools[theme]![group].insert(quote, at: position)
-                if pools[theme]![group].count > keepPerTheme { pools[theme]![group].removeLast() }
+                states[k].pools[group].insert(quote, at: position)
+                if states[k].pools[group].count > keepPerTheme { states[k].pools[group].removeLast() }
             }
         }
     }
@@ -225,18 +247,18 @@ public final class QuoteCollector: DocumentSink {
     /// Every candidate of `theme`, scored with representativeness and sorted best first.
     public func ranked(_ theme: String) -> [Quote] {
         foldWorkerCounts()
-        guard let groups = pools[theme] else { return [] }
-        var candidates = groups.flatMap { $0 }
+        guard let k = themes.index(of: theme), !states[k].pools.isEmpty else { return [] }
+        var candidates = states[k].pools.flatMap { $0 }
         let n = Double(documents)
-        let themeCount = themeDocuments[theme] ?? 0
-        let frequency = stemTables.themeFrequency[theme] ?? StemCounts()
+        let themeCount = states[k].documents
+        let frequency = own.tables.themeFrequency(theme)
         // Cosine-style similarity between the extract's stems and the theme's other answers:
         // each shared stem counts by how many of the others use it and how rare it is overall.
         var raw = [Double](repeating: 0, count: candidates.count)
         for (k, q) in candidates.enumerated() where themeCount > 1 {
             var num = 0.0, norm = 0.0
             for key in q.stemKeys {
-                let idf = log((n + 1) / (Double(stemTables.documentFrequency[key]) + 0.5))
+                let idf = log((n + 1) / (Double(own.tables.documentFrequency[key]) + 0.5))
                 let others = Double(max(0, Int(frequency[key]) - 1)) / Double(themeCount - 1)
                 num += idf * idf * others
                 norm += idf * idf

@@ -28,22 +28,38 @@ public enum ByteHash {
             var i = 0
             let n = bytes.count
             while i + 8 <= n {
-                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xC4CE_B9FE_1A85_EC53
-                h ^= h >> 29
+                h = mix(h, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                 i += 8
             }
-            if i < n {
-                var tail: UInt64 = 0
-                var shift: UInt64 = 0
-                while i < n {
-                    tail |= UInt64(base[i]) << shift
-                    shift += 8
-                    i += 1
+            let r = n - i
+            if r > 0 {
+                // The last 1 to 7 bytes as a little-endian number, read in two overlapping loads
+                // rather than a byte at a time (most words and stems are that short): the bytes
+                // both loads hold land on the same bits.
+                var tail: UInt64
+                if r >= 4 {
+                    tail = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
+                    tail |= UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))) << (8 * UInt64(r - 4))
+                } else {
+                    tail = UInt64(base[i]) | UInt64(base[i + r / 2]) << (8 * UInt64(r / 2)) | UInt64(base[n - 1]) << (8 * UInt64(r - 1))
                 }
-                h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-                h ^= h >> 29
+                h = mix(h, tail)
             }
         }
+        return finish(h)
+    }
+
+    /// Folds 8 bytes (as a number) into the state.
+    @inlinable @inline(__always)
+    static func mix(_ h: UInt64, _ word: UInt64) -> UInt64 {
+        let m = (h ^ word) &* 0xC4CE_B9FE_1A85_EC53
+        return m ^ (m >> 29)
+    }
+
+    /// The final mixing step.
+    @inlinable @inline(__always)
+    static func finish(_ h: UInt64) -> UInt64 {
+        var h = h
         h ^= h >> 33
         h &*= 0xFF51_AFD7_ED55_8CCD
         h ^= h >> 33
@@ -67,8 +83,30 @@ struct StemCounts: Sendable {
 
     /// Adds one to the count of each key.
     mutating func add(_ stems: [UInt64]) {
+        stems.withUnsafeBufferPointer { add($0) }
+    }
+
+    /// Adds one to the count of each key: the hot path of the quote ranking's counts (every answer
+    /// adds its stems once overall and once per coded theme), so it works on raw buffers, with no
+    /// bounds or uniqueness check per key.
+    mutating func add(_ stems: UnsafeBufferPointer<UInt64>) {
         if (count + stems.count) * 2 > keys.count { grow(to: count + stems.count) }
-        for key in stems { add(key, 1) }
+        var added = 0
+        keys.withUnsafeMutableBufferPointer { keys in
+            values.withUnsafeMutableBufferPointer { values in
+                let mask = keys.count - 1
+                for key in stems {
+                    var i = Int(truncatingIfNeeded: key) & mask
+                    while keys[i] != 0 && keys[i] != key { i = (i + 1) & mask }
+                    if keys[i] == 0 {
+                        keys[i] = key
+                        added += 1
+                    }
+                    values[i] += 1
+                }
+            }
+        }
+        count += added
     }
 
     /// Adds another table's counts to this one.
@@ -102,5 +140,36 @@ struct StemCounts: Sendable {
         var bigger = StemCounts(capacity: max(needed, keys.count))
         for (k, v) in zip(keys, values) where k != 0 { bigger.add(k, v) }
         self = bigger
+    }
+}
+
+/// Per stem, the documents that contain it, overall and per coded theme: the rarity and
+/// representativeness weights of the ranking. They are sums, so tables counted apart (one per
+/// worker) add up to the same numbers whichever table saw which answer.
+struct StemTables {
+    var documentFrequency = StemCounts(capacity: 4096)
+    /// Per theme, by its number in `themes`.
+    private var themes = ThemeIndex()
+    private var themeTables: [StemCounts] = []
+
+    /// Counts one document: its distinct stem keys (in any order), overall and for each of its themes.
+    mutating func count(_ stems: UnsafeBufferPointer<UInt64>, themes: [String]) {
+        documentFrequency.add(stems)
+        // Updated in place: taking a table out and back would copy it for every answer.
+        for theme in themes { themeTables[table(theme)].add(stems) }
+    }
+
+    mutating func add(_ other: StemTables) {
+        documentFrequency.add(other.documentFrequency)
+        for (theme, counts) in zip(other.themes.names, other.themeTables) { themeTables[table(theme)].add(counts) }
+    }
+
+    func themeFrequency(_ theme: String) -> StemCounts { themes.index(of: theme).map { themeTables[$0] } ?? StemCounts() }
+
+    /// The index of `theme`'s table, made if new.
+    private mutating func table(_ theme: String) -> Int {
+        let k = themes.insert(theme)
+        if k == themeTables.count { themeTables.append(StemCounts()) }
+        return k
     }
 }
