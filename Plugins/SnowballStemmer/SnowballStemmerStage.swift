@@ -66,17 +66,7 @@ public struct SnowballStemmerStage: Stage {
             // In place: a copy of the tokens, written back, would copy the whole array.
             document.tokens.withUnsafeMutableBufferPointer { tokens in
                 normalizedPool.withUnsafeBufferPointer { normalized in
-                    for i in tokens.indices where tokens[i].kind == .word {
-                        let word = UnsafeBufferPointer(rebasing: normalized[Int(tokens[i].normalizedStart)..<Int(tokens[i].normalizedEnd)])
-                        let start = Int32(pool.count)
-                        let hash = ByteHash.hash(word)
-                        if !cache.lookup(word, hash: hash, appendingTo: &pool) {
-                            stemmer.stem(word, appendingTo: &pool)
-                            pool.withUnsafeBufferPointer { cache.insert(word, hash: hash, stem: UnsafeBufferPointer(rebasing: $0[Int(start)...])) }
-                        }
-                        tokens[i].stemStart = start
-                        tokens[i].stemEnd = Int32(pool.count)
-                    }
+                    cache.stemWords(tokens, normalized: normalized, stemmer: stemmer, into: &pool)
                 }
             }
             document.stemPool = pool
@@ -97,6 +87,26 @@ struct StemCache {
         guard let stem = memo.find(word, hash: hash) else { return false }
         stems.withUnsafeBufferPointer { pool.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(stem.start)..<Int(stem.start + stem.count)])) }
         return true
+    }
+
+    /// Stems every word token, appending each stem to `pool` and pointing the token at it. One
+    /// mutating call per document: the memo's arrays stay in place for the whole loop instead of
+    /// being retained and released at each word.
+    mutating func stemWords(
+        _ tokens: UnsafeMutableBufferPointer<Token>, normalized: UnsafeBufferPointer<UInt8>,
+        stemmer: WordStemmer, into pool: inout [UInt8]
+    ) {
+        for i in tokens.indices where tokens[i].kind == .word {
+            let word = UnsafeBufferPointer(rebasing: normalized[Int(tokens[i].normalizedStart)..<Int(tokens[i].normalizedEnd)])
+            let start = Int32(pool.count)
+            let hash = ByteHash.hash(word)
+            if !lookup(word, hash: hash, appendingTo: &pool) {
+                stemmer.stem(word, appendingTo: &pool)
+                pool.withUnsafeBufferPointer { insert(word, hash: hash, stem: UnsafeBufferPointer(rebasing: $0[Int(start)...])) }
+            }
+            tokens[i].stemStart = start
+            tokens[i].stemEnd = Int32(pool.count)
+        }
     }
 
     mutating func insert(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, stem: UnsafeBufferPointer<UInt8>) {

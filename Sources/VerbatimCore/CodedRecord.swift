@@ -7,17 +7,17 @@ public enum CodedRecord {
     public static func encode(_ document: Document, into writer: inout JSONWriter, includeText: Bool = false) {
         let r = document.response
         writer.beginObject()
-        writer.key("id"); writer.string(r.id)
-        writer.key("question")
+        writer.key(literal: "id"); writer.string(r.id)
+        writer.key(literal: "question")
         if let q = r.question { writer.string(q) } else { writer.null() }
         if includeText {
-            writer.key("text"); writer.string(r.text)
+            writer.key(literal: "text"); writer.string(r.text)
         }
-        writer.key("themes")
+        writer.key(literal: "themes")
         writer.beginArray()
         for code in document.codes { writer.string(code.theme) }
         writer.endArray()
-        writer.key("evidence")
+        writer.key(literal: "evidence")
         writer.beginObject()
         let offsets = ScalarOffsets(document.utf8)
         for code in document.codes {
@@ -25,33 +25,33 @@ public enum CodedRecord {
             writer.beginArray()
             for e in code.evidence {
                 writer.beginObject()
-                writer.key("start"); writer.integer(offsets.scalarOffset(ofByte: Int(e.span.start)))
-                writer.key("end"); writer.integer(offsets.scalarOffset(ofByte: Int(e.span.end)))
-                writer.key("text")
+                writer.key(literal: "start"); writer.integer(offsets.scalarOffset(ofByte: Int(e.span.start)))
+                writer.key(literal: "end"); writer.integer(offsets.scalarOffset(ofByte: Int(e.span.end)))
+                writer.key(literal: "text")
                 document.utf8.withUnsafeBufferPointer { writer.string(utf8: UnsafeBufferPointer(rebasing: $0[e.span.range])) }
-                writer.key("rule"); writer.string(e.rule)
+                writer.key(literal: "rule"); writer.string(e.rule)
                 writer.endObject()
             }
             writer.endArray()
         }
         writer.endObject()
-        writer.key("sentiment")
+        writer.key(literal: "sentiment")
         if let s = document.sentiment {
             encode(s, into: &writer)
         } else {
             writer.null()
         }
         if !document.themeSentiment.isEmpty {
-            writer.key("theme_sentiment")
+            writer.key(literal: "theme_sentiment")
             writer.beginObject()
-            for theme in document.themeSentiment.keys.sorted() {
+            for (theme, sentiment) in document.themeSentiment.sorted(by: { $0.key < $1.key }) {
                 writer.key(theme)
-                encode(document.themeSentiment[theme]!, into: &writer)
+                encode(sentiment, into: &writer)
             }
             writer.endObject()
         }
         if !document.annotations.isEmpty {
-            writer.key("annotations")
+            writer.key(literal: "annotations")
             writer.beginObject()
             for key in document.annotations.keys.sorted() {
                 writer.key(key)
@@ -60,7 +60,7 @@ public enum CodedRecord {
             writer.endObject()
         }
         if !r.metadata.isEmpty {
-            writer.key("metadata")
+            writer.key(literal: "metadata")
             writer.value(.object(r.metadata))
         }
         writer.endObject()
@@ -69,8 +69,8 @@ public enum CodedRecord {
 
     static func encode(_ s: Sentiment, into writer: inout JSONWriter) {
         writer.beginObject()
-        writer.key("label"); writer.string(s.label.rawValue)
-        writer.key("score"); writer.number(s.score)
+        writer.key(literal: "label"); writer.string(literal: s.label.literal)
+        writer.key(literal: "score"); writer.number(s.score)
         writer.endObject()
     }
 }

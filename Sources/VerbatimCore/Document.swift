@@ -117,6 +117,16 @@ public struct Code: Sendable, Equatable {
 public struct Sentiment: Sendable, Equatable {
     public enum Label: String, Sendable, CaseIterable, Codable {
         case positive, negative, neutral, mixed
+
+        /// `rawValue` without building a `String`, for record writers.
+        public var literal: StaticString {
+            switch self {
+            case .positive: "positive"
+            case .negative: "negative"
+            case .neutral: "neutral"
+            case .mixed: "mixed"
+            }
+        }
     }
     public var label: Label
     public var score: Double

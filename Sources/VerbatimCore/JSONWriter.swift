@@ -39,6 +39,27 @@ public struct JSONWriter {
         afterKey = true
     }
 
+    /// `key(_:)` for a key written in the source: no `String` to unpack, and nothing to escape
+    /// (checked in debug builds). Record writers call it for every key of every line.
+    public mutating func key(literal key: StaticString) {
+        prefix()
+        appendLiteral(key)
+        bytes.append(UInt8(ascii: ":"))
+        afterKey = true
+    }
+
+    /// `string(_:)` for a value written in the source (an enum's label, say).
+    public mutating func string(literal s: StaticString) { prefix(); appendLiteral(s) }
+
+    private mutating func appendLiteral(_ s: StaticString) {
+        bytes.append(UInt8(ascii: "\""))
+        s.withUTF8Buffer { text in
+            assert(!text.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }, "\(s) needs escaping")
+            bytes.append(contentsOf: text)
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     public mutating func string(_ s: String) { prefix(); Self.appendString(s, to: &bytes) }
     public mutating func string(utf8 s: UnsafeBufferPointer<UInt8>) { prefix(); Self.appendString(utf8: s, to: &bytes) }
     public mutating func number(_ d: Double) { prefix(); Self.appendNumber(d, to: &bytes) }
@@ -172,24 +193,42 @@ public struct JSONWriter {
         func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
         // Runs of bytes that need no escaping are copied in one append.
         var runStart = 0
-        for i in 0..<s.count {
+        var i = 0
+        while i < s.count {
+            // Most text needs no escaping: skip it eight bytes at a time.
+            if i + 8 <= s.count, !mayNeedEscape(UnsafeRawPointer(s.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+                i += 8
+                continue
+            }
             let b = s[i]
+            i += 1
             if b >= 0x20 && b != 0x22 && b != 0x5C && b != 0x7F { continue }
-            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<i])) }
-            runStart = i + 1
+            if runStart < i - 1 { out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<(i - 1)])) }
+            runStart = i
             switch b {
             case UInt8(ascii: "\""): out.append(0x5C); out.append(b)
             case UInt8(ascii: "\\"): out.append(0x5C); out.append(b)
             case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
             case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
             case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
-            case 0..<0x20, 0x7F:
+            default:
                 out.append(0x5C); out.append(UInt8(ascii: "u")); out.append(0x30); out.append(0x30)
                 out.append(hex(b >> 4)); out.append(hex(b & 0xF))
-            default: out.append(b)
             }
         }
         if runStart < s.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart...])) }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the eight bytes in `word` is a control byte, `"`, `\\` or DEL: the classic
+    /// "has a byte less than n" and "has a zero byte" bit tricks, exact as a yes/no answer.
+    @inline(__always)
+    static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        let control = (word &- ones &* 0x20) & ~word & highs != 0
+        return control || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
+            || hasZeroByte(word ^ (ones &* 0x7F))
     }
 }

@@ -138,6 +138,52 @@ import VerbatimCore
         #expect(written(.string("café ’ 😀 \u{2028}")) == "\"café ’ 😀 \u{2028}\"")
     }
 
+    /// Record writers spell labels as literals; they must be the labels' raw values.
+    @Test func sentimentLabelLiteralsAreTheRawValues() {
+        for label in Sentiment.Label.allCases { #expect(label.literal.description == label.rawValue) }
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key(literal: "label"); writer.string(literal: Sentiment.Label.mixed.literal)
+        writer.key("n"); writer.integer(1)
+        writer.endObject()
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"label":"mixed","n":1}"#)
+    }
+
+    /// The writer skips plain text eight bytes at a time; a byte that needs escaping must be caught
+    /// at every offset of such a block, next to every neighbour that looks like it but needs none.
+    @Test func escapingIsFoundAtEveryOffset() {
+        func reference(_ bytes: [UInt8]) -> String {
+            var out = "\""
+            for b in bytes {
+                switch b {
+                case 0x22: out += "\\\""
+                case 0x5C: out += "\\\\"
+                case 0x0A: out += "\\n"
+                case 0x0D: out += "\\r"
+                case 0x09: out += "\\t"
+                case 0..<0x20, 0x7F: out += "\\u00" + (b < 16 ? "0" : "") + String(b, radix: 16)
+                default: out += String(UnicodeScalar(b))
+                }
+            }
+            return out + "\""
+        }
+        let special: [UInt8] = [0x00, 0x01, 0x09, 0x0A, 0x1F, 0x22, 0x5C, 0x7F]
+        let fillers: [UInt8] = [0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7E, 0x41]
+        for length in [7, 8, 9, 16, 17, 23] {
+            for position in 0..<length {
+                for b in special {
+                    for filler in fillers {
+                        var bytes = [UInt8](repeating: filler, count: length)
+                        bytes[position] = b
+                        var out: [UInt8] = []
+                        bytes.withUnsafeBufferPointer { JSONWriter.appendString(utf8: $0, to: &out) }
+                        #expect(String(decoding: out, as: UTF8.self) == reference(bytes), "\(bytes)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test(arguments: [
         (0.0, "0"), (-0.0, "0"), (3, "3"), (-42, "-42"), (0.5, "0.5"), (-1.25, "-1.25"), (2.0 / 3, "0.6667"),
         (1.23456, "1.2346"), (0.00004, "0"), (-0.00004, "0"), (0.00016, "0.0002"), (123_456.789, "123456.789"),
