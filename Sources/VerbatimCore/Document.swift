@@ -179,6 +179,9 @@ public struct Document: Sendable {
     public init(_ response: Response) {
         self.response = response
         self.utf8 = Array(response.text.utf8)
+        // Room for the built-in stages' annotations up front: growing the set one stage at a time
+        // rehashes it at every doubling, for every answer.
+        assigned.reserveCapacity(8)
     }
 
     /// Replaces the text (for redaction or normalisation stages). Earlier token annotations are
