@@ -1,3 +1,4 @@
+import Foundation
 import VerbatimCore
 import VerbatimStages
 
@@ -66,9 +67,28 @@ public enum TestPaths {
 
     public static var corpus: String { repositoryRoot + "/Corpora/collab2008" }
 
-    /// A fresh temporary folder (mkdtemp, so parallel tests never share one).
+    /// A fresh temporary folder (mkdtemp, so parallel tests never share one), inside one folder
+    /// per test process that is removed when the process exits: a test run leaves nothing behind.
     public static func temporaryDirectory(_ name: String = "verbatim-test") throws -> String {
-        let base = ProcessEnvironment.value("TMPDIR") ?? "/tmp"
+        guard let root = processFolder else {
+            throw VerbatimError.io(path: temporaryBase, message: "cannot create a temporary folder")
+        }
+        return try makeFolder(in: root, named: name)
+    }
+
+    private static var temporaryBase: String { ProcessEnvironment.value("TMPDIR") ?? "/tmp" }
+
+    private static let processFolder: String? = {
+        guard let folder = try? makeFolder(in: temporaryBase, named: "verbatim-tests") else { return nil }
+        atexit { TestPaths.removeProcessFolder() }
+        return folder
+    }()
+
+    private static func removeProcessFolder() {
+        if let folder = processFolder { try? FileManager.default.removeItem(atPath: folder) }
+    }
+
+    private static func makeFolder(in base: String, named name: String) throws -> String {
         var template = Array("\(base)/\(name)-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw VerbatimError.io(path: base, message: "cannot create a temporary folder")
