@@ -136,7 +136,7 @@ struct MatchScratch: ~Copyable {
     private mutating func terms(of raw: UnsafeBufferPointer<UInt8>, normalized: UnsafeBufferPointer<UInt8>,
                                 stem: UnsafeBufferPointer<UInt8>, _ book: CompiledCodebook) -> Int32 {
         tokenTerms.removeAll()
-        let hash = ShortBytes.hash(raw)
+        let hash = ByteHash.hash(raw)
         if let flags = wordTerms.read(raw, hash: hash, stem: stem, into: &tokenTerms) { return flags }
         var flags: Int32 = 0
         let folded = book.terms.lookup(kind: CompiledCodebook.KeyKind.folded, normalized)

@@ -41,7 +41,7 @@ public struct ByteKeyMemo<Value> {
                     if slot == 0 { return nil }
                     let e = entries[slot - 1]
                     if e.hash == hash, Int(e.keyCount) == key.count,
-                       key.elementsEqual(UnsafeBufferPointer(rebasing: stored[Int(e.keyStart)..<Int(e.keyStart) + key.count])) {
+                       ByteHash.equal(key, UnsafeBufferPointer(rebasing: stored[Int(e.keyStart)..<Int(e.keyStart) + key.count])) {
                         return e.value
                     }
                     i = (i + 1) & mask

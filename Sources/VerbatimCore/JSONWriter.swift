@@ -54,7 +54,7 @@ public struct JSONWriter {
     private mutating func appendLiteral(_ s: StaticString) {
         bytes.append(UInt8(ascii: "\""))
         s.withUTF8Buffer { text in
-            assert(!text.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }, "\(s) needs escaping")
+            assert(!text.contains(where: Self.needsEscape), "\(s) needs escaping")
             bytes.append(contentsOf: text)
         }
         bytes.append(UInt8(ascii: "\""))
@@ -202,7 +202,7 @@ public struct JSONWriter {
             }
             let b = s[i]
             i += 1
-            if b >= 0x20 && b != 0x22 && b != 0x5C && b != 0x7F { continue }
+            if !needsEscape(b) { continue }
             if runStart < i - 1 { out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<(i - 1)])) }
             runStart = i
             switch b {
@@ -219,6 +219,10 @@ public struct JSONWriter {
         if runStart < s.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart...])) }
         out.append(UInt8(ascii: "\""))
     }
+
+    /// Control bytes, `"`, `\\` and DEL are written escaped; every other byte as it is.
+    @inline(__always)
+    static func needsEscape(_ b: UInt8) -> Bool { b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F }
 
     /// Whether any of the eight bytes in `word` is a control byte, `"`, `\\` or DEL: the classic
     /// "has a byte less than n" and "has a zero byte" bit tricks, exact as a yes/no answer.

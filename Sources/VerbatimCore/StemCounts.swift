@@ -31,22 +31,39 @@ public enum ByteHash {
                 h = mix(h, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                 i += 8
             }
-            let r = n - i
-            if r > 0 {
-                // The last 1 to 7 bytes as a little-endian number, read in two overlapping loads
-                // rather than a byte at a time (most words and stems are that short): the bytes
-                // both loads hold land on the same bits.
-                var tail: UInt64
-                if r >= 4 {
-                    tail = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
-                    tail |= UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))) << (8 * UInt64(r - 4))
-                } else {
-                    tail = UInt64(base[i]) | UInt64(base[i + r / 2]) << (8 * UInt64(r / 2)) | UInt64(base[n - 1]) << (8 * UInt64(r - 1))
-                }
-                h = mix(h, tail)
-            }
+            if i < n { h = mix(h, tail(raw, from: i, to: n)) }
         }
         return finish(h)
+    }
+
+    /// Whether two byte strings are equal, compared a machine word at a time: words and stems are
+    /// short, so a byte loop would spend most of its time on loop overhead.
+    @inlinable
+    public static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = a.count
+        guard n == b.count else { return false }
+        guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+        let ra = UnsafeRawPointer(pa), rb = UnsafeRawPointer(pb)
+        var i = 0
+        while i + 8 <= n {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        return i == n || tail(ra, from: i, to: n) == tail(rb, from: i, to: n)
+    }
+
+    /// Bytes `i..<n` (1 to 7 of them) as a little-endian number, read in two overlapping loads rather
+    /// than a byte at a time (most words and stems are that short): the bytes both loads hold land
+    /// on the same bits.
+    @inlinable @inline(__always)
+    static func tail(_ raw: UnsafeRawPointer, from i: Int, to n: Int) -> UInt64 {
+        let r = n - i
+        if r >= 4 {
+            return UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
+                | UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))) << (8 * UInt64(r - 4))
+        }
+        let bytes = raw.assumingMemoryBound(to: UInt8.self)
+        return UInt64(bytes[i]) | UInt64(bytes[i + r / 2]) << (8 * UInt64(r / 2)) | UInt64(bytes[n - 1]) << (8 * UInt64(r - 1))
     }
 
     /// Folds 8 bytes (as a number) into the state.

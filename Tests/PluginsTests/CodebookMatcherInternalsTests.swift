@@ -9,22 +9,22 @@ import VerbatimTestSupport
         bytes.withUnsafeBufferPointer(body)
     }
 
-    @Test func shortBytesCompareEveryByteAtEveryLength() {
+    @Test func byteHashEqualComparesEveryByteAtEveryLength() {
         for length in 0...24 {
             let word = (0..<length).map { UInt8(97 + $0 % 26) }
             let copy = Array(word)  // another buffer, same bytes
             withBytes(word) { a in
                 withBytes(copy) { b in
-                    #expect(ShortBytes.equal(a, b))
-                    #expect(ShortBytes.hash(a) == ShortBytes.hash(b))
+                    #expect(ByteHash.equal(a, b))
+                    #expect(ByteHash.hash(a) == ByteHash.hash(b))
                 }
             }
             for i in 0..<length {
                 var other = word
                 other[i] ^= 0x20
-                withBytes(word) { a in withBytes(other) { b in #expect(!ShortBytes.equal(a, b), "length \(length), byte \(i)") } }
+                withBytes(word) { a in withBytes(other) { b in #expect(!ByteHash.equal(a, b), "length \(length), byte \(i)") } }
             }
-            withBytes(word) { a in withBytes(word + [0]) { b in #expect(!ShortBytes.equal(a, b)) } }
+            withBytes(word) { a in withBytes(word + [0]) { b in #expect(!ByteHash.equal(a, b)) } }
         }
     }
 
@@ -33,7 +33,7 @@ import VerbatimTestSupport
         var terms = ScratchBuffer<Int32>()
         let word: [UInt8] = Array("Funding".utf8), stem: [UInt8] = Array("fund".utf8), other: [UInt8] = Array("funding".utf8)
         withBytes(word) { w in
-            let hash = ShortBytes.hash(w)
+            let hash = ByteHash.hash(w)
             withBytes(stem) { s in
                 #expect(cache.read(w, hash: hash, stem: s, into: &terms) == nil)
                 [Int32(3), 7].withUnsafeBufferPointer { cache.insert(w, hash: hash, stem: s, flags: 1 << 25, terms: $0) }
