@@ -1,41 +1,131 @@
 /// Writes JSON into a byte buffer with a fixed key order and number format, so the same document
 /// always gives the same bytes (the determinism contract of `coded.jsonl`).
-public struct JSONWriter {
-    public private(set) var bytes: [UInt8] = []
-    /// One entry per open container: true until its first element is written.
-    private var isFirst: [Bool] = []
+///
+/// The buffer is raw memory owned by the writer, not an `Array`: `coded.jsonl` is written a few bytes
+/// per call, dozens of calls per answer, and an array's uniqueness and capacity checks on every append
+/// cost more than the bytes. Each write reserves its worst case once, then stores without checks. The
+/// writer is noncopyable because it owns that memory.
+public struct JSONWriter: ~Copyable {
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written so far.
+    public private(set) var count = 0
+    /// Whether the innermost open container has no element yet, and the same for the containers
+    /// around it (innermost last). Kept apart so that `prefix`, called for every value, reads a field.
+    private var isFirst = false
+    private var enclosingIsFirst: [Bool] = []
+    private var depth = 0
     private var afterKey = false
 
-    public init(reservingCapacity: Int = 256) { bytes.reserveCapacity(reservingCapacity) }
+    public init(reservingCapacity: Int = 256) {
+        capacity = max(16, reservingCapacity)
+        storage = .allocate(capacity: capacity)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// A copy of the bytes written so far.
+    public var bytes: [UInt8] { withBytes { Array($0) } }
+
+    /// Calls `body` with the bytes written so far, without copying them.
+    public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: storage, count: count))
+    }
 
     public mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
-        isFirst.removeAll(keepingCapacity: true)
+        count = 0
+        isFirst = false
+        enclosingIsFirst.removeAll(keepingCapacity: true)
+        depth = 0
         afterKey = false
     }
 
+    // MARK: Raw output
+
+    /// Makes room for `n` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if capacity - count < n { grow(toFit: n) }
+    }
+
+    @inline(never)
+    private mutating func grow(toFit n: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity - count < n { newCapacity *= 2 }
+        let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newStorage.update(from: storage, count: count)
+        storage.deallocate()
+        storage = newStorage
+        capacity = newCapacity
+    }
+
+    /// Stores a byte; the caller reserved room for it.
+    @inline(__always)
+    private mutating func store(_ b: UInt8) {
+        storage[count] = b
+        count += 1
+    }
+
+    /// Stores bytes; the caller reserved room for them.
+    @inline(__always)
+    private mutating func store(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { return }
+        (storage + count).update(from: base, count: bytes.count)
+        count += bytes.count
+    }
+
+    private mutating func append(_ b: UInt8) {
+        reserve(1)
+        store(b)
+    }
+
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        reserve(bytes.count)
+        store(bytes)
+    }
+
+    private mutating func append(_ s: StaticString) { s.withUTF8Buffer { append($0) } }
+
+    // MARK: Structure
+
     /// Writes the comma that separates this element from the previous one, if any.
+    @inline(__always)
     private mutating func prefix() {
         if afterKey {
             afterKey = false
             return
         }
-        if let first = isFirst.last {
-            if !first { bytes.append(UInt8(ascii: ",")) }
-            isFirst[isFirst.count - 1] = false
+        if depth > 0 {
+            if !isFirst { append(UInt8(ascii: ",")) }
+            isFirst = false
         }
     }
 
-    public mutating func beginObject() { prefix(); bytes.append(UInt8(ascii: "{")); isFirst.append(true) }
-    public mutating func endObject() { isFirst.removeLast(); bytes.append(UInt8(ascii: "}")) }
-    public mutating func beginArray() { prefix(); bytes.append(UInt8(ascii: "[")); isFirst.append(true) }
-    public mutating func endArray() { isFirst.removeLast(); bytes.append(UInt8(ascii: "]")) }
+    private mutating func open(_ bracket: UInt8) {
+        prefix()
+        append(bracket)
+        if depth > 0 { enclosingIsFirst.append(isFirst) }
+        depth += 1
+        isFirst = true
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        precondition(depth > 0, "JSONWriter: closing a container that is not open")
+        depth -= 1
+        if depth > 0 { isFirst = enclosingIsFirst.removeLast() }
+        append(bracket)
+    }
+
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// Writes `"key":`; the next call writes its value.
     public mutating func key(_ key: String) {
         prefix()
-        Self.appendString(key, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
+        appendString(key)
+        append(UInt8(ascii: ":"))
         afterKey = true
     }
 
@@ -43,78 +133,49 @@ public struct JSONWriter {
     /// (checked in debug builds). Record writers call it for every key of every line.
     public mutating func key(literal key: StaticString) {
         prefix()
-        appendLiteral(key)
-        bytes.append(UInt8(ascii: ":"))
+        key.withUTF8Buffer { text in
+            reserve(text.count + 3)
+            storeLiteral(text)
+            store(UInt8(ascii: ":"))
+        }
         afterKey = true
     }
 
     /// `string(_:)` for a value written in the source (an enum's label, say).
-    public mutating func string(literal s: StaticString) { prefix(); appendLiteral(s) }
-
-    private mutating func appendLiteral(_ s: StaticString) {
-        bytes.append(UInt8(ascii: "\""))
+    public mutating func string(literal s: StaticString) {
+        prefix()
         s.withUTF8Buffer { text in
-            assert(!text.contains(where: Self.needsEscape), "\(s) needs escaping")
-            bytes.append(contentsOf: text)
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    public mutating func string(_ s: String) { prefix(); Self.appendString(s, to: &bytes) }
-    public mutating func string(utf8 s: UnsafeBufferPointer<UInt8>) { prefix(); Self.appendString(utf8: s, to: &bytes) }
-    public mutating func number(_ d: Double) { prefix(); Self.appendNumber(d, to: &bytes) }
-    public mutating func integer(_ n: Int) { prefix(); Self.appendInteger(n, to: &bytes) }
-
-    static func appendInteger(_ n: Int, to out: inout [UInt8]) {
-        if n < 0 { out.append(UInt8(ascii: "-")) }
-        var magnitude = n.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            out.append(contentsOf: buffer[(20 - count)...])
+            reserve(text.count + 2)
+            storeLiteral(text)
         }
     }
 
-    /// `scaled` / 10⁴ in plain notation without trailing zeros, e.g. 12500 → "1.25", -5 → "-0.0005".
-    static func appendFixed4(_ scaled: Int, to out: inout [UInt8]) {
-        if scaled < 0 { out.append(UInt8(ascii: "-")) }  // 0 has no sign: -0.00004 is "0"
-        let magnitude = Int(scaled.magnitude)
-        appendInteger(magnitude / 10000, to: &out)
-        var fraction = magnitude % 10000
-        guard fraction != 0 else { return }
-        out.append(UInt8(ascii: "."))
-        var places = 4
-        while fraction % 10 == 0 {
-            fraction /= 10
-            places -= 1
-        }
-        var divisor = 1
-        for _ in 1..<places { divisor *= 10 }
-        while divisor > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
-            divisor /= 10
-        }
+    /// Stores `"text"`; the caller reserved room.
+    @inline(__always)
+    private mutating func storeLiteral(_ text: UnsafeBufferPointer<UInt8>) {
+        assert(!text.contains(where: Self.needsEscape), "\(text) needs escaping")
+        store(UInt8(ascii: "\""))
+        store(text)
+        store(UInt8(ascii: "\""))
     }
-    public mutating func bool(_ b: Bool) { prefix(); bytes.append(contentsOf: (b ? "true" : "false").utf8) }
-    public mutating func null() { prefix(); bytes.append(contentsOf: "null".utf8) }
+
+    public mutating func string(_ s: String) { prefix(); appendString(s) }
+    public mutating func string(utf8 s: UnsafeBufferPointer<UInt8>) { prefix(); appendString(utf8: s) }
+    public mutating func number(_ d: Double) { prefix(); appendNumber(d) }
+    public mutating func integer(_ n: Int) { prefix(); appendInteger(n) }
+    public mutating func bool(_ b: Bool) { prefix(); append(b ? "true" : "false") }
+    public mutating func null() { prefix(); append("null") }
     /// Writes pre-encoded JSON as a value.
-    public mutating func raw(_ json: [UInt8]) { prefix(); bytes.append(contentsOf: json) }
+    public mutating func raw(_ json: [UInt8]) { prefix(); json.withUnsafeBufferPointer { append($0) } }
     /// Appends a raw byte outside any container (a newline between JSON Lines records).
-    public mutating func newline() { bytes.append(0x0A) }
+    public mutating func newline() { append(0x0A) }
 
     public mutating func value(_ v: JSONValue) {
         switch v {
         case .null: null()
         case let .bool(b): bool(b)
         case let .number(d): number(d)
-        case let .numberText(t): prefix(); bytes.append(contentsOf: t.utf8)
+        case let .numberText(t): prefix(); appendUTF8(of: t)
         case let .string(s): string(s)
         case let .array(items):
             beginArray()
@@ -130,25 +191,129 @@ public struct JSONWriter {
         }
     }
 
-    /// Numbers: integers without a fraction, others with up to 4 decimals (scores), no exponent.
-    public static func format(_ d: Double) -> String {
-        var out: [UInt8] = []
-        appendNumber(d, to: &out)
-        return String(decoding: out, as: UTF8.self)
+    // MARK: Scalars
+
+    private mutating func appendUTF8(of s: String) {
+        var s = s
+        s.withUTF8 { append($0) }
     }
 
-    /// `format`, appended as bytes. Scores (below 10¹¹, so that 10⁴ × the number fits an `Int`) are
+    private mutating func appendInteger(_ n: Int) {
+        reserve(20)
+        if n < 0 { store(UInt8(ascii: "-")) }
+        storeDigits(of: n.magnitude)
+    }
+
+    /// Stores the decimal digits of `magnitude` (at most 20); the caller reserved room.
+    @inline(__always)
+    private mutating func storeDigits(of magnitude: UInt) {
+        var digits = 1
+        var rest = magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        var value = magnitude
+        var i = count + digits - 1
+        repeat {
+            storage[i] = UInt8(ascii: "0") + UInt8(value % 10)
+            value /= 10
+            i -= 1
+        } while value > 0
+        count += digits
+    }
+
+    /// `scaled` / 10⁴ in plain notation without trailing zeros, e.g. 12500 → "1.25", -5 → "-0.0005".
+    private mutating func appendFixed4(_ scaled: Int) {
+        reserve(26)
+        if scaled < 0 { store(UInt8(ascii: "-")) }  // 0 has no sign: -0.00004 is "0"
+        let magnitude = scaled.magnitude
+        storeDigits(of: magnitude / 10000)
+        var fraction = magnitude % 10000
+        guard fraction != 0 else { return }
+        store(UInt8(ascii: "."))
+        var places = 4
+        while fraction % 10 == 0 {
+            fraction /= 10
+            places -= 1
+        }
+        var divisor: UInt = 1
+        for _ in 1..<places { divisor *= 10 }
+        while divisor > 0 {
+            store(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
+            divisor /= 10
+        }
+    }
+
+    /// `format`, written as bytes. Scores (below 10¹¹, so that 10⁴ × the number fits an `Int`) are
     /// written digit by digit, without a `String`.
-    static func appendNumber(_ d: Double, to out: inout [UInt8]) {
-        guard d.isFinite else { return out.append(contentsOf: "null".utf8) }
+    private mutating func appendNumber(_ d: Double) {
+        guard d.isFinite else { return append("null") }
         // Beyond 1e15 a Double has no useful decimals, and past Int's range `Int(d)` would trap:
         // write its shortest digits in plain notation instead.
-        if abs(d) >= 1e15 { return out.append(contentsOf: plainNotation(String(d)).utf8) }
-        if d == d.rounded() { return appendInteger(Int(d), to: &out) }
-        if abs(d) < 1e11 { return appendFixed4(Int((d * 10000).rounded()), to: &out) }
+        if abs(d) >= 1e15 { return appendUTF8(of: Self.plainNotation(String(d))) }
+        if d == d.rounded() { return appendInteger(Int(d)) }
+        if abs(d) < 1e11 { return appendFixed4(Int((d * 10000).rounded())) }
         let scaled = (d * 10000).rounded() / 10000
-        if scaled == scaled.rounded() { return appendInteger(Int(scaled), to: &out) }
-        out.append(contentsOf: plainNotation(String(scaled)).utf8)
+        if scaled == scaled.rounded() { return appendInteger(Int(scaled)) }
+        appendUTF8(of: Self.plainNotation(String(scaled)))
+    }
+
+    private mutating func appendString(_ s: String) {
+        // Native strings (all the pipeline makes) are read in place; others are copied once.
+        if let done: Void = s.utf8.withContiguousStorageIfAvailable({ appendString(utf8: $0) }) { return done }
+        var copy = s
+        copy.withUTF8 { appendString(utf8: $0) }
+    }
+
+    /// Writes `s` as a JSON string: quoted, with control bytes, `"`, `\\` and DEL escaped.
+    private mutating func appendString(utf8 s: UnsafeBufferPointer<UInt8>) {
+        // The worst case is every byte escaped as \u00XX.
+        reserve(6 * s.count + 2)
+        store(UInt8(ascii: "\""))
+        // Lower-case hex digit of a nibble, without a lookup table allocated per call.
+        func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
+        // Runs of bytes that need no escaping are copied in one go.
+        var runStart = 0
+        var i = 0
+        while i < s.count {
+            // Most text needs no escaping: skip it eight bytes at a time.
+            if i + 8 <= s.count, !Self.mayNeedEscape(UnsafeRawPointer(s.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+                i += 8
+                continue
+            }
+            let b = s[i]
+            i += 1
+            if !Self.needsEscape(b) { continue }
+            if runStart < i - 1 { store(UnsafeBufferPointer(rebasing: s[runStart..<(i - 1)])) }
+            runStart = i
+            store(0x5C)
+            switch b {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): store(b)
+            case 0x0A: store(UInt8(ascii: "n"))
+            case 0x0D: store(UInt8(ascii: "r"))
+            case 0x09: store(UInt8(ascii: "t"))
+            default:
+                store(UInt8(ascii: "u")); store(0x30); store(0x30)
+                store(hex(b >> 4)); store(hex(b & 0xF))
+            }
+        }
+        if runStart < s.count { store(UnsafeBufferPointer(rebasing: s[runStart...])) }
+        store(UInt8(ascii: "\""))
+    }
+
+    /// `s` as a quoted, escaped JSON string.
+    public static func quoted(utf8 s: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var w = JSONWriter(reservingCapacity: s.count + 2)
+        w.appendString(utf8: s)
+        return w.bytes
+    }
+
+    /// Numbers: integers without a fraction, others with up to 4 decimals (scores), no exponent.
+    public static func format(_ d: Double) -> String {
+        var w = JSONWriter(reservingCapacity: 32)
+        w.appendNumber(d)
+        return w.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Rewrites Swift's shortest decimal form ("1.5e+20", "-2.5e-05", "0.25", "12.0") without an
@@ -180,44 +345,6 @@ public struct JSONWriter {
         while whole.count > 1, whole.hasPrefix("0") { whole.removeFirst() }
         if whole == "0", fraction.isEmpty { return "0" }
         return sign + whole + (fraction.isEmpty ? "" : "." + fraction)
-    }
-
-    public static func appendString(_ s: String, to out: inout [UInt8]) {
-        var copy = s
-        copy.withUTF8 { appendString(utf8: $0, to: &out) }
-    }
-
-    public static func appendString(utf8 s: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        // Lower-case hex digit of a nibble, without a lookup table allocated per call.
-        func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
-        // Runs of bytes that need no escaping are copied in one append.
-        var runStart = 0
-        var i = 0
-        while i < s.count {
-            // Most text needs no escaping: skip it eight bytes at a time.
-            if i + 8 <= s.count, !mayNeedEscape(UnsafeRawPointer(s.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
-                i += 8
-                continue
-            }
-            let b = s[i]
-            i += 1
-            if !needsEscape(b) { continue }
-            if runStart < i - 1 { out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<(i - 1)])) }
-            runStart = i
-            switch b {
-            case UInt8(ascii: "\""): out.append(0x5C); out.append(b)
-            case UInt8(ascii: "\\"): out.append(0x5C); out.append(b)
-            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
-            default:
-                out.append(0x5C); out.append(UInt8(ascii: "u")); out.append(0x30); out.append(0x30)
-                out.append(hex(b >> 4)); out.append(hex(b & 0xF))
-            }
-        }
-        if runStart < s.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart...])) }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// Control bytes, `"`, `\\` and DEL are written escaped; every other byte as it is.

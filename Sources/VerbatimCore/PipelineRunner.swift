@@ -249,10 +249,10 @@ public final class PipelineRunner {
                     // Borrowed through the buffer: reading `chunk.documents[k]` would copy (retain) each one.
                     chunk.documents.withUnsafeBufferPointer { documents in
                         for k in documents.indices {
-                            let start = writer.bytes.count
+                            let start = writer.count
                             let ok = failed.remove(k) == nil
                             if ok { CodedRecord.encode(documents[k], into: &writer, includeText: includeText) }
-                            ranges.append(start..<writer.bytes.count)
+                            ranges.append(start..<writer.count)
                             for sink in sinks.value { digests.append(ok ? sink.digest(documents[k], worker: w) : nil) }
                         }
                     }

@@ -175,8 +175,7 @@ import VerbatimCore
                     for filler in fillers {
                         var bytes = [UInt8](repeating: filler, count: length)
                         bytes[position] = b
-                        var out: [UInt8] = []
-                        bytes.withUnsafeBufferPointer { JSONWriter.appendString(utf8: $0, to: &out) }
+                        let out = bytes.withUnsafeBufferPointer { JSONWriter.quoted(utf8: $0) }
                         #expect(String(decoding: out, as: UTF8.self) == reference(bytes), "\(bytes)")
                     }
                 }
