@@ -192,10 +192,10 @@ public final class PipelineRunner {
                 let range = chunk.ranges[k]
                 try chunk.encoded.withUnsafeBufferPointer { buffer in
                     let line = UnsafeBufferPointer(rebasing: buffer[range])
-                    try chunk.documents.withUnsafeBufferPointer { documents in
-                        for (s, sink) in sinks.enumerated() {
-                            try sink.consume(documents[k], digest: chunk.digests[k * sinks.count + s], encoded: line)
-                        }
+                    // One borrow for all the sinks: passing `documents[k]` to each would copy it each time.
+                    let document = chunk.documents[k]
+                    for (s, sink) in sinks.enumerated() {
+                        try sink.consume(document, digest: chunk.digests[k * sinks.count + s], encoded: line)
                     }
                 }
                 summary.coded += 1
