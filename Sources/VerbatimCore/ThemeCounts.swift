@@ -65,6 +65,10 @@ public final class ThemeCounts: DocumentSink {
     private var cellGrid: [[Cell]] = []
     /// [theme][theme]: responses coded with both.
     private var pairGrid: [[Int]] = []
+    /// `add`'s list of the themes a response counts for, kept to reuse its capacity.
+    private var countedScratch: [Int] = []
+    /// The last question seen and its index: answers mostly arrive grouped by question.
+    private var lastQuestion: (name: String, index: Int)?
 
     /// Answers per question.
     public var answers: [String: Int] { Dictionary(uniqueKeysWithValues: zip(questionNames, answerCounts)) }
@@ -138,12 +142,17 @@ public final class ThemeCounts: DocumentSink {
     }
 
     private func index(ofQuestion question: String) -> Int {
-        if let known = questionIndex[question] { return known }
+        if let last = lastQuestion, last.name == question { return last.index }
+        if let known = questionIndex[question] {
+            lastQuestion = (question, known)
+            return known
+        }
         let q = questionNames.count
         questionIndex[question] = q
         questionNames.append(question)
         answerCounts.append(0)
         for t in cellGrid.indices { cellGrid[t].append(Cell()) }
+        lastQuestion = (question, q)
         return q
     }
 
@@ -153,20 +162,27 @@ public final class ThemeCounts: DocumentSink {
         let group = group(of: document.response)
         answerCounts[q] += 1
         if let group { groupAnswers[question, default: [:]][group, default: 0] += 1 }
-        // The themes this response counts for, each once, in first-coded order.
-        var counted: [Int] = []
+        // The themes this response counts for, each once, in first-coded order; the scratch array
+        // keeps its capacity from one response to the next.
+        var counted = countedScratch
+        countedScratch = []
+        counted.removeAll(keepingCapacity: true)
+        defer { countedScratch = counted }
+        let overall = document.sentiment?.label
         for code in document.codes {
-            let label = document.themeSentiment[code.theme]?.label ?? document.sentiment?.label
+            let label = document.themeSentiment.isEmpty ? overall : document.themeSentiment[code.theme]?.label ?? overall
             let own = themeIndex[code.theme] ?? index(of: ThemeInfo(id: code.theme, label: code.theme))
             for t in rollup(own) where !counted.contains(t) {
                 counted.append(t)
-                let themeLabel = t == own ? label : document.sentiment?.label
+                let themeLabel = t == own ? label : overall
                 cellGrid[t][q].add(themeLabel)
                 if let group { groupCells[themes[t].id, default: [:]][question, default: [:]][group, default: Cell()].add(themeLabel) }
             }
         }
         for a in counted {
-            for b in counted { pairGrid[a][b] += 1 }
+            pairGrid[a].withUnsafeMutableBufferPointer { row in
+                for b in counted { row[b] += 1 }
+            }
         }
     }
 
