@@ -174,14 +174,11 @@ public struct Document: Sendable {
     public var trace: [Trace] = []
     public var collectTrace = false
     /// The annotation keys assigned so far, for the host's run-time checks.
-    public var assigned: Set<Annotation> = []
+    public var assigned: AnnotationSet = []
 
     public init(_ response: Response) {
         self.response = response
         self.utf8 = Array(response.text.utf8)
-        // Room for the built-in stages' annotations up front: growing the set one stage at a time
-        // rehashes it at every doubling, for every answer.
-        assigned.reserveCapacity(8)
     }
 
     /// Replaces the text (for redaction or normalisation stages). Earlier token annotations are

@@ -4,10 +4,21 @@ public struct Annotation: RawRepresentable, Hashable, Sendable, Comparable, Cust
     ExpressibleByStringLiteral
 {
     public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
+    /// The position of a built-in annotation in `AnnotationSet`'s bit mask; nil for others.
+    let builtinBit: UInt8?
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+        builtinBit = Self.builtinNames.firstIndex(of: rawValue).map(UInt8.init)
+    }
+    public init(stringLiteral value: String) { self.init(rawValue: value) }
     public var description: String { rawValue }
     public static func < (a: Annotation, b: Annotation) -> Bool { a.rawValue < b.rawValue }
+    public static func == (a: Annotation, b: Annotation) -> Bool { a.rawValue == b.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+
+    /// The annotations of the built-in stages, which every document collects: kept as bits.
+    static let builtinNames = ["tokens", "sentences", "stems", "codes", "sentiment", "theme_sentiment", "text"]
 
     /// `Document.tokens` with their normalised forms.
     public static let tokens: Annotation = "tokens"
