@@ -246,15 +246,15 @@ public final class PipelineRunner {
                     var ranges: [Range<Int>] = []
                     var digests: [(any DocumentDigest)?] = []
                     ranges.reserveCapacity(chunk.documents.count)
-                    // Borrowed through the buffer: reading `chunk.documents[k]` would copy (retain) each one.
-                    chunk.documents.withUnsafeBufferPointer { documents in
-                        for k in documents.indices {
-                            let start = writer.count
-                            let ok = failed.remove(k) == nil
-                            if ok { CodedRecord.encode(documents[k], into: &writer, includeText: includeText) }
-                            ranges.append(start..<writer.count)
-                            for sink in sinks.value { digests.append(ok ? sink.digest(documents[k], worker: w) : nil) }
-                        }
+                    for k in chunk.documents.indices {
+                        // One copy for the encoder and every sink: each use of `chunk.documents[k]`
+                        // would copy (retain and release) the document's dozen buffers again.
+                        let document = chunk.documents[k]
+                        let start = writer.count
+                        let ok = failed.remove(k) == nil
+                        if ok { CodedRecord.encode(document, into: &writer, includeText: includeText) }
+                        ranges.append(start..<writer.count)
+                        for sink in sinks.value { digests.append(ok ? sink.digest(document, worker: w) : nil) }
                     }
                     chunk.ranges = ranges
                     chunk.digests = digests
