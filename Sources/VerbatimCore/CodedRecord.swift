@@ -81,7 +81,7 @@ public struct ScalarOffsets {
     private let isASCII: Bool
 
     public init(_ utf8: [UInt8]) {
-        isASCII = utf8.allSatisfy { $0 < 0x80 }
+        isASCII = utf8.withUnsafeBufferPointer(UTF8Scan.isASCII)
         guard !isASCII else { return }
         table.reserveCapacity(utf8.count + 1)
         var n: Int32 = 0

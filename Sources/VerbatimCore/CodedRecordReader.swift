@@ -207,7 +207,7 @@ struct ByteOffsets {
 
     init(_ utf8: [UInt8]) {
         count = utf8.count
-        guard !utf8.allSatisfy({ $0 < 0x80 }) else { return }
+        guard !utf8.withUnsafeBufferPointer(UTF8Scan.isASCII) else { return }
         for (i, b) in utf8.enumerated() where b & 0xC0 != 0x80 { table.append(Int32(i)) }
         table.append(Int32(utf8.count))
     }
