@@ -33,15 +33,21 @@ struct DocumentHits: ~Copyable {
         var next: Int32
     }
     private var hits = ScratchBuffer<Hit>(capacity: 256)
-    /// Per unit: its latest hit in this document, valid when the unit's stamp is this document's.
-    private var unitHead: ScratchBuffer<Int32>
+    /// Per unit, valid when the unit's stamp is this document's: its latest hit, and the sides hit
+    /// (bit 1 << side), so a NEAR unit with one side only is skipped without walking its hits.
+    /// (Not private: see `WordTermCache.Slot`.)
+    struct UnitHits {
+        var head: Int32
+        var sides: Int32
+    }
+    private var unitHits: ScratchBuffer<UnitHits>
     private(set) var unitStamp: ScratchBuffer<UInt32>
     /// Units hit in this document, in order of their first hit.
     private(set) var touched = ScratchBuffer<Int32>()
     private(set) var stamp: UInt32 = 0
 
     init(unitCount: Int) {
-        unitHead = ScratchBuffer(repeating: -1, count: unitCount)
+        unitHits = ScratchBuffer(repeating: UnitHits(head: -1, sides: 0), count: unitCount)
         unitStamp = ScratchBuffer(repeating: 0, count: unitCount)
     }
 
@@ -70,23 +76,38 @@ struct DocumentHits: ~Copyable {
     mutating func add(unit: Int, side: Int32, start: Int32, end: Int32) {
         if unitStamp[unit] != stamp {
             unitStamp[unit] = stamp
-            unitHead[unit] = -1
+            unitHits[unit] = UnitHits(head: -1, sides: 0)
             touched.append(Int32(unit))
         }
-        hits.append(Hit(start: start, end: end, side: side, next: unitHead[unit]))
-        unitHead[unit] = Int32(hits.count - 1)
+        hits.append(Hit(start: start, end: end, side: side, next: unitHits[unit].head))
+        unitHits[unit] = UnitHits(head: Int32(hits.count - 1), sides: unitHits[unit].sides | 1 << side)
     }
 
     @inline(__always)
     func isHit(_ unit: Int32) -> Bool { unitStamp[Int(unit)] == stamp }
 
+    /// Whether `unit` may match in this document: it was hit and, for a NEAR, on both sides (left
+    /// hits are side 1, right hits side 2). Both sides may still be too far apart: only
+    /// `appendOccurrences` tells.
+    @inline(__always)
+    func mayMatch(_ unit: Int32, _ hot: HotFields) -> Bool {
+        guard isHit(unit) else { return false }
+        let needed: Int32 = hot.unitDistance[Int(unit)] > 0 ? 1 << 1 | 1 << 2 : 0
+        return unitHits[Int(unit)].sides & needed == needed
+    }
+
     /// Appends every match of `unit` in the current document to `output`. Mutating only so that
     /// this struct is passed by reference: passed by value, it would be copied on every call.
+    @inline(__always)
     mutating func appendOccurrences(of unit: Int32, _ book: CompiledCodebook, to output: inout ScratchBuffer<Occurrence>) {
-        guard isHit(unit) else { return }
+        // Inlined, so most units that cannot match cost no call.
+        if mayMatch(unit, book.hot) { appendMatches(of: unit, book, to: &output) }
+    }
+
+    private mutating func appendMatches(of unit: Int32, _ book: CompiledCodebook, to output: inout ScratchBuffer<Occurrence>) {
         let rule = book.hot.unitOwner[Int(unit)]
         let distance = book.hot.unitDistance[Int(unit)]
-        let head = unitHead[Int(unit)]
+        let head = unitHits[Int(unit)].head
         if distance == 0 {
             var h = head
             while h >= 0 {

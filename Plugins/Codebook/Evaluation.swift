@@ -55,10 +55,7 @@ extension MatchScratch {
 
         // Group by theme (in id order) and rule; each rule adds its weight once, however often it
         // matched. (No two accepted hits share rule, start and end, so the order is fully determined.)
-        accepted.sort {
-            let ta = hot.themeRank[Int(hot.ruleTheme[Int($0.rule)])], tb = hot.themeRank[Int(hot.ruleTheme[Int($1.rule)])]
-            return (ta, $0.rule, $0.start, $0.end) < (tb, $1.rule, $1.start, $1.end)
-        }
+        accepted.sort { (hot.ruleRank[Int($0.rule)], $0.start, $0.end) < (hot.ruleRank[Int($1.rule)], $1.start, $1.end) }
         // One code per theme at most: room for all of them at once.
         var themeCount = 1
         for j in 1..<accepted.count where hot.ruleTheme[Int(accepted[j].rule)] != hot.ruleTheme[Int(accepted[j - 1].rule)] {
@@ -116,7 +113,9 @@ extension MatchScratch {
         }
         // Display ranks order units as their display strings do (equal strings, equal ranks).
         evidence.sort { ($0.span, hot.unitDisplayRank[Int($0.unit)]) < ($1.span, hot.unitDisplayRank[Int($1.unit)]) }
-        return evidence.elements.map { Evidence(span: $0.span, rule: book.unitDisplay[Int($0.unit)], weight: $0.weight) }
+        // Rule names are the codebook's own strings, shared (retained, not copied) by every evidence.
+        let display = book.unitDisplay
+        return evidence.elements.map { Evidence(span: $0.span, rule: display[Int($0.unit)], weight: $0.weight) }
     }
 
     /// Adds a span of `o` unless its rule has it already; the rule's first span carries its weight.
@@ -126,11 +125,17 @@ extension MatchScratch {
     }
 
     /// The first exclusion match in the occurrence's sentence, if any.
+    @inline(__always)
     private mutating func veto(_ o: Occurrence, _ book: CompiledCodebook, _ hot: HotFields) -> Occurrence? {
         let lower = Int(hot.exclusionStart[Int(o.rule)]), upper = Int(hot.exclusionStart[Int(o.rule) + 1])
-        guard lower < upper else { return nil }
+        // Most rules have no exclusions: inlined, this check costs them no call.
+        return lower < upper ? firstExclusion(in: lower..<upper, of: o, book, hot) : nil
+    }
+
+    private mutating func firstExclusion(in exclusions: Range<Int>, of o: Occurrence, _ book: CompiledCodebook,
+                                         _ hot: HotFields) -> Occurrence? {
         let s = hits.sentence(of: o)
-        for k in lower..<upper {
+        for k in exclusions {
             let ex = hot.exclusions[k]
             guard hits.isHit(ex) else { continue }  // Not hit in this document.
             if exclusionStamp[Int(ex)] != hits.stamp {

@@ -47,7 +47,7 @@ final class CodebookMatcher: StageProcessor {
 struct MatchScratch: ~Copyable {
     var hits: DocumentHits
 
-    // Scanning: partial phrases at the current word, and the current word's term ids.
+    // Scanning: partial phrases at the current word, and the term ids of a word the memo did not know.
     struct Active {
         var node: Int32
         var start: Int32
@@ -114,14 +114,16 @@ struct MatchScratch: ~Copyable {
                             let stem = token.stemEnd > token.stemStart
                                 ? UnsafeBufferPointer(rebasing: stemPool[Int(token.stemStart)..<Int(token.stemEnd)]) : normalized
                             let raw = UnsafeBufferPointer(rebasing: text[Int(token.start)..<Int(token.end)])
-                            let flags = terms(of: raw, normalized: normalized, stem: stem, book)
-                            if flags & CompiledCodebook.WordFlag.ignored != 0 { continue }
-                            if flags & CompiledCodebook.WordFlag.breaker != 0 { clause += 1 }
-                            let isCue = flags & CompiledCodebook.WordFlag.cue != 0 || Self.endsWithNot(normalized)
+                            let hash = WordBytes.hash(raw)
+                            let word = wordTerms.lookup(raw, hash: hash, stem: stem)
+                                ?? learn(raw, hash: hash, normalized: normalized, stem: stem, book)
+                            if word.flags & CompiledCodebook.WordFlag.ignored != 0 { continue }
+                            if word.flags & CompiledCodebook.WordFlag.breaker != 0 { clause += 1 }
                             let position = Int32(hits.positions.count)
-                            hits.addPosition(ByteSpan(start: token.start, end: token.end), clause: clause, sentence: sentence, isCue: isCue)
+                            hits.addPosition(ByteSpan(start: token.start, end: token.end), clause: clause, sentence: sentence,
+                                             isCue: word.flags & CompiledCodebook.WordFlag.cue != 0)
                             // A word without terms ends every partial phrase and starts none.
-                            if tokenTerms.isEmpty { active.removeAll() } else { advance(position, book) }
+                            if word.terms.isEmpty { active.removeAll() } else { advance(position, word.terms, book) }
                         }
                     }
                 }
@@ -129,15 +131,13 @@ struct MatchScratch: ~Copyable {
         }
     }
 
-    /// Sets `tokenTerms` to the term ids of a word (stem, folded and exact forms, wildcard prefixes)
-    /// and returns its flags (ignored, negation cue, cue breaker). Memoised per worker: survey
-    /// vocabularies are small, so nearly every word after the first few hundred answers costs one
-    /// lookup here.
-    private mutating func terms(of raw: UnsafeBufferPointer<UInt8>, normalized: UnsafeBufferPointer<UInt8>,
-                                stem: UnsafeBufferPointer<UInt8>, _ book: CompiledCodebook) -> Int32 {
+    /// The flags (ignored, negation cue, cue breaker) and term ids (stem, folded and exact forms,
+    /// wildcard prefixes) of a word the memo does not know, which it then keeps: survey
+    /// vocabularies are small, so nearly every word after the first few hundred answers is a memo
+    /// hit. The term ids are valid until the memo next changes.
+    private mutating func learn(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, normalized: UnsafeBufferPointer<UInt8>,
+                                stem: UnsafeBufferPointer<UInt8>, _ book: CompiledCodebook) -> WordTermCache.Word {
         tokenTerms.removeAll()
-        let hash = ByteHash.hash(raw)
-        if let flags = wordTerms.read(raw, hash: hash, stem: stem, into: &tokenTerms) { return flags }
         var flags: Int32 = 0
         let folded = book.terms.lookup(kind: CompiledCodebook.KeyKind.folded, normalized)
         if folded >= 0 {
@@ -145,6 +145,8 @@ struct MatchScratch: ~Copyable {
             let id = folded & CompiledCodebook.WordFlag.termMask
             if id > 0 { tokenTerms.append(id - 1) }
         }
+        // "don't", "can't": a contracted negation is a cue whatever the codebook lists.
+        if Self.endsWithNot(normalized) { flags |= CompiledCodebook.WordFlag.cue }
         let s = book.terms.lookup(kind: CompiledCodebook.KeyKind.stem, stem)
         if s >= 0 { tokenTerms.append(s) }
         if book.hasSurfaceKeys {
@@ -153,7 +155,7 @@ struct MatchScratch: ~Copyable {
         }
         if book.usesPrefixes { prefixTerms(normalized, book) }
         wordTerms.insert(raw, hash: hash, stem: stem, flags: flags, terms: tokenTerms.elements)
-        return flags
+        return WordTermCache.Word(flags: flags, terms: tokenTerms.elements)
     }
 
     /// Adds the term ids of every wildcard prefix the word starts with.
@@ -169,11 +171,12 @@ struct MatchScratch: ~Copyable {
     }
 
     /// Moves every partial phrase on by this word's terms, starts new ones, and records completed ones.
-    private mutating func advance(_ position: Int32, _ book: CompiledCodebook) {
+    /// Inlined into the scan: it runs for most words, and as a call it cost a third of its work.
+    @inline(__always)
+    private mutating func advance(_ position: Int32, _ terms: UnsafeBufferPointer<Int32>, _ book: CompiledCodebook) {
         nextActive.removeAll()
         reached = 0
-        for i in 0..<tokenTerms.count {
-            let term = tokenTerms[i]
+        for term in terms {
             let root = book.rootChild[Int(term)]
             if root >= 0 { reach(root, start: position, end: position, book) }
             for j in 0..<active.count {

@@ -131,13 +131,15 @@ struct HotFields: Sendable {
     /// sorts by rule name without comparing strings.
     let unitDisplayRank: RawArray<Int32>
     let ruleTheme: RawArray<Int32>
+    /// Each rule's place in (theme rank, rule) order: accepted hits sort by theme and rule with one
+    /// read per side.
+    let ruleRank: RawArray<Int32>
     let ruleWeight: RawArray<Double>
     let ruleSkipsNegated: RawArray<Bool>
     /// Exclusion units of rule r (its own, then its theme's): `exclusions[exclusionStart[r]..<exclusionStart[r + 1]]`.
     let exclusionStart: RawArray<Int32>
     let exclusions: RawArray<Int32>
     let themeThreshold: RawArray<Double>
-    let themeRank: RawArray<Int32>
     let themeHasQuestions: RawArray<Bool>
 
     init(units: [CompiledCodebook.Unit], rules: [CompiledCodebook.Rule], themes: [CompiledCodebook.Theme], in memory: FrozenMemory) {
@@ -153,6 +155,10 @@ struct HotFields: Sendable {
         }
         unitDisplayRank = memory.copy(rank)
         ruleTheme = memory.copy(rules.map(\.theme))
+        let byTheme = rules.indices.sorted { (themes[Int(rules[$0].theme)].rank, $0) < (themes[Int(rules[$1].theme)].rank, $1) }
+        var ruleRank = [Int32](repeating: 0, count: rules.count)
+        for (place, r) in byTheme.enumerated() { ruleRank[r] = Int32(place) }
+        self.ruleRank = memory.copy(ruleRank)
         ruleWeight = memory.copy(rules.map(\.weight))
         ruleSkipsNegated = memory.copy(rules.map { $0.negated == .skip })
         var start: [Int32] = [], list: [Int32] = []
@@ -164,7 +170,6 @@ struct HotFields: Sendable {
         exclusionStart = memory.copy(start)
         exclusions = memory.copy(list)
         themeThreshold = memory.copy(themes.map(\.threshold))
-        themeRank = memory.copy(themes.map(\.rank))
         themeHasQuestions = memory.copy(themes.map { !$0.questions.isEmpty })
     }
 }
