@@ -70,68 +70,6 @@ func fnv1a<C: Collection>(_ bytes: C, seed: UInt64 = fnv1aSeed) -> UInt64 where 
 @inlinable @inline(__always)
 func fnv1aStep(_ h: UInt64, _ b: UInt8) -> UInt64 { (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
 
-/// Which words may start with a prefix entry, by the first one to three bytes of the entries. A word
-/// whose leading bytes match none cannot start with any entry, and most words are ruled out this way.
-/// Bits are set by hash, so a set bit may be a false positive, never a false negative.
-struct LeadFilter: Sendable {
-    private var bits = [UInt64](repeating: 0, count: 1024)
-
-    mutating func insert(_ key: [UInt8]) {
-        guard !key.isEmpty else { return }
-        let b = Self.bit(fnv1a(key.prefix(3)))
-        bits[b >> 6] |= 1 << (b & 63)
-    }
-
-    func mayLead(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var h = fnv1aSeed
-        for n in 0..<min(3, bytes.count) {
-            h = fnv1aStep(h, bytes[n])
-            let b = Self.bit(h)
-            if bits[b >> 6] & (1 << (b & 63)) != 0 { return true }
-        }
-        return false
-    }
-
-    @inline(__always) private static func bit(_ h: UInt64) -> Int { Int(truncatingIfNeeded: h ^ (h >> 29)) & 0xFFFF }
-}
-
-/// An open-addressing table from 64-bit hashes to entry indices; built once, then read-only.
-struct HashIndex: Sendable {
-    private var keys: [UInt64]
-    private var values: [Int32]
-    private let mask: Int
-
-    init(capacityFor count: Int) {
-        var size = 16
-        while size < count * 2 { size <<= 1 }
-        keys = Array(repeating: 0, count: size)
-        values = Array(repeating: -1, count: size)
-        mask = size - 1
-    }
-
-    /// 0 marks an empty slot, so a zero hash is moved to 1.
-    @inline(__always) private static func slotKey(_ h: UInt64) -> UInt64 { h == 0 ? 1 : h }
-
-    mutating func insert(_ hash: UInt64, _ value: Int32) {
-        let key = Self.slotKey(hash)
-        var i = Int(truncatingIfNeeded: key) & mask
-        while keys[i] != 0 && keys[i] != key { i = (i + 1) & mask }
-        keys[i] = key
-        values[i] = value
-    }
-
-    @inline(__always) func find(_ hash: UInt64) -> Int32? {
-        let key = Self.slotKey(hash)
-        var i = Int(truncatingIfNeeded: key) & mask
-        while true {
-            let k = keys[i]
-            if k == key { return values[i] }
-            if k == 0 { return nil }
-            i = (i + 1) & mask
-        }
-    }
-}
-
 /// A lexicon compiled for lookup: immutable and shared by every worker thread.
 ///
 /// Single words and emoticons are found by the hash of their normalised bytes (verified against the
@@ -162,7 +100,10 @@ public final class CompiledLexicon: Sendable {
     let shapes: [Shape]
     let hashPool: [UInt64]
     private let keyPool: [UInt8]
-    private let exact: HashIndex
+    /// Single words and emoticons, and which words start an expression.
+    private let words: WordTable
+    /// The leading parts of the single-word keys, for emoticon runs of several tokens.
+    private let keyStarts: KeyStartFilter
     private let prefixes: HashIndex
     private let prefixLeads: LeadFilter
     /// `pairKey` of the first two words → index into `phraseGroups`.
@@ -181,6 +122,7 @@ public final class CompiledLexicon: Sendable {
         var pool: [UInt8] = []
         var singles: [(UInt64, Int32)] = [], prefixList: [(UInt64, Int32)] = []
         var phrases: [UInt64: [Int32]] = [:]
+        var phraseFirsts: [UInt64] = []
         var minP = Int.max, maxP = 0
         func append(_ hashes: [UInt64]) -> Range<Int32> {
             let start = Int32(hashPool.count)
@@ -197,6 +139,7 @@ public final class CompiledLexicon: Sendable {
             shapes.append(Shape(rule: e.rule, words: append(hashes), after: append(after), key: start..<Int32(pool.count)))
             if e.words.count > 1 {
                 phrases[Self.pairKey(hashes[0], hashes[1]), default: []].append(index)
+                phraseFirsts.append(hashes[0])
             } else if e.isPrefix {
                 prefixList.append((hashes[0], index))
                 minP = min(minP, e.words[0].utf8.count)
@@ -205,8 +148,6 @@ public final class CompiledLexicon: Sendable {
                 singles.append((hashes[0], index))
             }
         }
-        var exact = HashIndex(capacityFor: singles.count)
-        for (h, i) in singles { exact.insert(h, i) }
         var prefixIndex = HashIndex(capacityFor: prefixList.count)
         var leads = LeadFilter()
         for (h, i) in prefixList {
@@ -225,7 +166,8 @@ public final class CompiledLexicon: Sendable {
         self.shapes = shapes
         self.hashPool = hashPool
         keyPool = pool
-        self.exact = exact
+        words = WordTable(singles: singles, phraseFirsts: phraseFirsts)
+        keyStarts = KeyStartFilter(keys: singles.map { shapes[Int($0.1)].key }.map { pool[Int($0.lowerBound)..<Int($0.upperBound)] })
         prefixes = prefixIndex
         prefixLeads = leads
         phraseStarts = starts
@@ -239,9 +181,20 @@ public final class CompiledLexicon: Sendable {
 
     /// The single-word (or emoticon) entry for exactly these bytes.
     @inline(__always) func exactEntry(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32? {
-        guard let i = exact.find(hash) else { return nil }
-        return verify(i, bytes) ? i : nil
+        guard let slot = words.find(hash), slot.entry >= 0, verify(slot.entry, bytes) else { return nil }
+        return slot.entry
     }
+
+    /// What the word table holds for a token of these bytes: its verified entry (or -1), and whether an
+    /// expression may start with it.
+    @inline(__always) func lookUpWord(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> WordTable.Slot {
+        guard var slot = words.find(hash) else { return WordTable.Slot(entry: -1, startsPhrase: false) }
+        if slot.entry >= 0, !verify(slot.entry, bytes) { slot.entry = -1 }
+        return slot
+    }
+
+    /// False when no single-word key starts with the bytes whose FNV-1a hash is `hash`.
+    @inline(__always) func mayBeginKey(_ hash: UInt64) -> Bool { keyStarts.mayBegin(hash) }
 
     /// False when `bytes` cannot start with any prefix entry: a cheap test before `prefixEntry`.
     @inline(__always) func mayStartWithPrefix(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { prefixLeads.mayLead(bytes) }
@@ -276,7 +229,7 @@ public final class CompiledLexicon: Sendable {
         return Int(r.lowerBound)..<Int(r.upperBound)
     }
 
-    private func verify(_ i: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    func verify(_ i: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let span = shapes[Int(i)].key
         let n = Int(span.upperBound - span.lowerBound)  // `Range<Int32>.count` is a generic call here
         guard n == bytes.count else { return false }

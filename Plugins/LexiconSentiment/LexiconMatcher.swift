@@ -34,6 +34,8 @@ struct LexiconMatcher {
     let lexicon: CompiledLexicon
     /// Hash of each token's normalised form, for the current document.
     private(set) var hashes: [UInt64] = []
+    /// What the lexicon holds for each token, found once per document by `prepare`.
+    private var facts: [TokenFacts] = []
     private var squeezed: [UInt8] = []
     private var wordMemo = ByteKeyMemo<WordEntries>(capacity: 1 << 14)
 
@@ -47,29 +49,72 @@ struct LexiconMatcher {
 
     init(lexicon: CompiledLexicon) { self.lexicon = lexicon }
 
-    /// Hashes every token once per document. The buffer pointers are unchecked, so a token outside
-    /// the document's bytes stops here, as the checked array accesses they replace would have.
+    /// Hashes every token once per document and looks it up (see `TokenFacts`). The buffer pointers are
+    /// unchecked, so a token outside the document's bytes stops here, as the checked array accesses they
+    /// replace would have.
     mutating func prepare(_ doc: DocumentBytes) {
-        hashes.removeAll(keepingCapacity: true)
-        hashes.reserveCapacity(doc.tokens.count)
-        for t in doc.tokens {
-            precondition(0 <= t.start && t.start <= t.end && Int(t.end) <= doc.utf8.count
-                         && 0 <= t.normalizedStart && t.normalizedStart <= t.normalizedEnd
-                         && Int(t.normalizedEnd) <= doc.pool.count, "a token outside its document")
-            hashes.append(fnv1a(doc.normalized(t)))
+        let tokens = doc.tokens, count = tokens.count
+        // The arrays only grow, and are written through buffer pointers: no per-token capacity or
+        // uniqueness checks. Entries past `count` are stale and never read.
+        if hashes.count < count {
+            hashes.append(contentsOf: repeatElement(0, count: count - hashes.count))
+            facts.append(contentsOf: repeatElement(TokenFacts(), count: count - facts.count))
+        }
+        let lexicon = self.lexicon
+        let utf8Count = UInt32(clamping: doc.utf8.count), poolCount = UInt32(clamping: doc.pool.count)
+        hashes.withUnsafeMutableBufferPointer { hashes in
+            facts.withUnsafeMutableBufferPointer { facts in
+                // True while the normalised forms lie in token order, as the tokenizer writes them.
+                var inOrder = true
+                var previousEnd: Int32 = 0
+                for i in 0..<count {
+                    let t = tokens[i]
+                    // Unsigned, a negative offset is too large for either test.
+                    precondition(UInt32(bitPattern: t.start) <= UInt32(bitPattern: t.end) && UInt32(bitPattern: t.end) <= utf8Count
+                                 && UInt32(bitPattern: t.normalizedStart) <= UInt32(bitPattern: t.normalizedEnd)
+                                 && UInt32(bitPattern: t.normalizedEnd) <= poolCount, "a token outside its document")
+                    inOrder = inOrder && t.normalizedEnd >= previousEnd
+                    previousEnd = t.normalizedEnd
+                    let bytes = doc.normalized(t)
+                    let hash = fnv1a(bytes)
+                    hashes[i] = hash
+                    facts[i] = Self.facts(bytes, hash: hash, isWord: t.kind != .punctuation, lexicon)
+                }
+                // Facts that need the next token: most words start no expression with the word after
+                // them, and most tokens have white space after them and so start no emoticon run; of
+                // the rest ("word,"), most do not spell the start of any key with the token after them.
+                // That test reads the bytes between two tokens' ends, which spell the run's start only
+                // in token order: otherwise every run is tried.
+                let hashes = UnsafeBufferPointer(hashes)
+                for i in 0..<count {
+                    if facts[i].startsPhrase, Self.phraseGroup(at: i, tokens, hashes, lexicon) == nil {
+                        facts[i].startsPhrase = false
+                    }
+                    if i + 1 < count, tokens[i + 1].start == tokens[i].end {
+                        let tail = doc.pool[Int(tokens[i].normalizedEnd)..<Int(max(tokens[i].normalizedEnd, tokens[i + 1].normalizedEnd))]
+                        facts[i].mayStartEmoticon = !inOrder || lexicon.mayBeginKey(fnv1a(tail, seed: hashes[i]))
+                    }
+                }
+            }
         }
     }
+
+    /// True when `match(at: i, …)` is sure to find nothing: the scorer then skips it.
+    @inline(__always) func isInert(_ i: Int) -> Bool { facts[i].isInert }
+
+    /// True when token `i` is inert and no contracted negation: a word the scorer only counts.
+    @inline(__always) func isPlainWord(_ i: Int) -> Bool { facts[i].isPlainWord }
 
     /// The entry starting at token `i`, if any (longest match first).
     mutating func match(at i: Int, in doc: DocumentBytes, previousWord: Int?) -> Match? {
         let tokens = doc.tokens
         let t = tokens[i]
-        // Most tokens have white space after them and so cannot start an emoticon run.
-        if i + 1 < tokens.count, tokens[i + 1].start == t.end, let m = emoticonRun(at: i, doc) { return m }
-        let bytes = doc.normalized(t)
+        let fact = facts[i]
+        if fact.mayStartEmoticon, let m = emoticonRun(at: i, doc) { return m }
         if t.kind == .punctuation {
-            if let e = lexicon.exactEntry(bytes, hash: hashes[i]) { return Match(entry: e, end: i + 1) }
+            if fact.exact >= 0 { return Match(entry: fact.exact, end: i + 1) }
             // Emoji with a skin-tone modifier (U+1F3FB…U+1F3FF, F0 9F 8F BB…BF) match their base.
+            let bytes = doc.normalized(t)
             if bytes.count > 4, bytes[bytes.count - 4] == 0xF0, bytes[bytes.count - 3] == 0x9F,
                bytes[bytes.count - 2] == 0x8F, (0xBB...0xBF).contains(bytes[bytes.count - 1]) {
                 let base = UnsafeBufferPointer(rebasing: bytes[0..<(bytes.count - 4)])
@@ -77,31 +122,22 @@ struct LexiconMatcher {
             }
             return nil
         }
-        let second = skipsHyphen(at: i + 1, tokens) ? i + 2 : i + 1
-        if second < tokens.count, let group = lexicon.phrases(startingWith: hashes[i], then: hashes[second]) {
-            for k in group {
-                let candidate = lexicon.phraseMembers[k]
-                if let end = phraseEnd(lexicon.shapes[Int(candidate)].words, from: i, tokens),
-                   allowed(candidate, previousWord: previousWord) {
-                    return Match(entry: candidate, end: end)
-                }
-            }
+        if fact.startsPhrase, let m = hashes.withUnsafeBufferPointer({ phrase(at: i, tokens, $0, previousWord: previousWord) }) {
+            return m
         }
-        let word = wordEntries(bytes, hash: hashes[i])
-        if let e = word.exact {
-            return allowed(e, previousWord: previousWord) ? Match(entry: e, end: i + 1) : nil
+        if fact.exact >= 0 {
+            return allowed(fact.exact, previousWord: previousWord) ? Match(entry: fact.exact, end: i + 1) : nil
         }
+        guard fact.mayExtend else { return nil }
+        let word = extendedEntries(doc.normalized(t), hash: hashes[i])
         if let e = word.prefix, allowed(e, previousWord: previousWord) { return Match(entry: e, end: i + 1) }
         if let e = word.squeezed { return Match(entry: e, end: i + 1, elongated: true) }
         return nil
     }
 
-    /// A word's exact entry, or else its prefix and squeezed ones. The exact lookup costs no more than
-    /// a memo lookup, and most other words are ruled out by cheap tests; the rest are memoised, as
-    /// the prefix search probes the lexicon once per prefix length.
-    private mutating func wordEntries(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> WordEntries {
-        if let e = lexicon.exactEntry(bytes, hash: hash) { return WordEntries(exact: e) }
-        guard lexicon.mayStartWithPrefix(bytes) || Self.hasRunOfThree(bytes) else { return WordEntries() }
+    /// A word's prefix and squeezed entries, memoised: the prefix search probes the lexicon once per
+    /// prefix length. Only words with no exact entry that pass `TokenFacts.mayExtend` come here.
+    private mutating func extendedEntries(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> WordEntries {
         if let known = wordMemo.find(bytes, hash: hash) { return known }
         let word = WordEntries(prefix: lexicon.prefixEntry(bytes), squeezed: squeezedEntry(bytes))
         wordMemo.insert(bytes, hash: hash, value: word)
@@ -109,17 +145,27 @@ struct LexiconMatcher {
     }
 
     struct WordEntries {
-        var exact: Int32?
         var prefix: Int32?
         var squeezed: Int32?
     }
 
     /// True when the token's normalised form ends in "n't" (isn't, wouldn't, …): a negator.
-    func isContractedNegation(_ t: Token, in doc: DocumentBytes) -> Bool {
-        let n = Int(t.normalizedEnd - t.normalizedStart)
-        guard n >= 4 else { return false }
-        let p = doc.pool, e = Int(t.normalizedEnd)
-        return p[e - 3] == 0x6E && p[e - 2] == 0x27 && p[e - 1] == 0x74
+    func isContractedNegation(_ t: Token, in doc: DocumentBytes) -> Bool { Self.endsInContractedNot(doc.normalized(t)) }
+
+    /// The run of plain words (`TokenFacts.isPlainWord`) from token `i`, itself plain, to the end of its
+    /// sentence at most: one past its last token, and the lowest and highest end of its tokens.
+    func plainRun(from i: Int, _ tokens: UnsafeBufferPointer<Token>) -> (end: Int, lowestEnd: Int32, highestEnd: Int32) {
+        facts.withUnsafeBufferPointer { facts in
+            let sentence = tokens[i].sentence
+            var lowest = tokens[i].end, highest = lowest
+            var j = i + 1
+            while j < tokens.count, facts[j].isPlainWord, tokens[j].sentence == sentence {
+                lowest = min(lowest, tokens[j].end)
+                highest = max(highest, tokens[j].end)
+                j += 1
+            }
+            return (j, lowest, highest)
+        }
     }
 
     // MARK: Pieces
@@ -140,18 +186,44 @@ struct LexiconMatcher {
         return tokens[k - 1].end == t.start && tokens[k + 1].start == t.end
     }
 
+    /// The expressions that may start at token `i`, by its word and the next (a range of
+    /// `phraseMembers`), if any.
+    @inline(__always)
+    static func phraseGroup(at i: Int, _ tokens: UnsafeBufferPointer<Token>, _ hashes: UnsafeBufferPointer<UInt64>,
+                            _ lexicon: CompiledLexicon) -> Range<Int>? {
+        let second = skipsHyphen(at: i + 1, tokens, hashes) ? i + 2 : i + 1
+        guard second < tokens.count else { return nil }
+        return lexicon.phrases(startingWith: hashes[i], then: hashes[second])
+    }
+
     /// True when token `k` (after an expression's first word) is a hyphen glued to the words on both
     /// sides, which the expression skips ("joined-up working" matches "joined up working").
-    @inline(__always) private func skipsHyphen(at k: Int, _ tokens: UnsafeBufferPointer<Token>) -> Bool {
+    @inline(__always)
+    private static func skipsHyphen(at k: Int, _ tokens: UnsafeBufferPointer<Token>, _ hashes: UnsafeBufferPointer<UInt64>) -> Bool {
         k + 1 < tokens.count && tokens[k].kind == .punctuation && tokens[k - 1].end == tokens[k].start
-            && tokens[k + 1].start == tokens[k].end && tokens[k].end - tokens[k].start == 1 && hashes[k] == Self.hyphenHash
+            && tokens[k + 1].start == tokens[k].end && tokens[k].end - tokens[k].start == 1 && hashes[k] == hyphenHash
+    }
+
+    /// The longest expression that starts at token `i` and is allowed after `previousWord`.
+    private func phrase(at i: Int, _ tokens: UnsafeBufferPointer<Token>, _ hashes: UnsafeBufferPointer<UInt64>,
+                        previousWord: Int?) -> Match? {
+        guard let group = Self.phraseGroup(at: i, tokens, hashes, lexicon) else { return nil }
+        for k in group {
+            let candidate = lexicon.phraseMembers[k]
+            if let end = Self.phraseEnd(lexicon.shapes[Int(candidate)].words, from: i, tokens, hashes, lexicon),
+               allowed(candidate, previousWord: previousWord) {
+                return Match(entry: candidate, end: end)
+            }
+        }
+        return nil
     }
 
     /// One past the expression whose word hashes are `words` in `hashPool`, if it starts at token `i`.
-    private func phraseEnd(_ words: Range<Int32>, from i: Int, _ tokens: UnsafeBufferPointer<Token>) -> Int? {
+    private static func phraseEnd(_ words: Range<Int32>, from i: Int, _ tokens: UnsafeBufferPointer<Token>,
+                                  _ hashes: UnsafeBufferPointer<UInt64>, _ lexicon: CompiledLexicon) -> Int? {
         var k = i
         for m in words {
-            if m > words.lowerBound, skipsHyphen(at: k, tokens) { k += 1 }
+            if m > words.lowerBound, skipsHyphen(at: k, tokens, hashes) { k += 1 }
             guard k < tokens.count, hashes[k] == lexicon.hashPool[Int(m)], tokens[k].sentence == tokens[i].sentence else { return nil }
             k += 1
         }
@@ -164,7 +236,7 @@ struct LexiconMatcher {
     /// Emoticons such as ":-)" or "<3" are several adjacent symbol tokens. A run is tried only when it
     /// stands alone: white space (or the text's edge) before it, unless it starts with eyes (":", ";",
     /// "="), and white space, the edge or ".,!?" after. The caller has checked that token `i + 1`
-    /// touches token `i`.
+    /// touches token `i` (`TokenFacts.mayStartEmoticon`).
     private func emoticonRun(at i: Int, _ doc: DocumentBytes) -> Match? {
         let tokens = doc.tokens, utf8 = doc.utf8
         let t = tokens[i]
@@ -208,16 +280,6 @@ struct LexiconMatcher {
             if let found { return found }
         }
         return nil
-    }
-
-    /// True when some byte repeats three or more times in a row, the only words worth squeezing.
-    private static func hasRunOfThree(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var run = 1
-        for k in 1..<max(1, bytes.count) {
-            run = bytes[k] == bytes[k - 1] ? run + 1 : 1
-            if run >= 3 { return true }
-        }
-        return false
     }
 
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) || b == 0xA0 }

@@ -18,16 +18,15 @@ struct SentimentCombiner {
 
     /// `scorer` is `inout` only so that it is not copied (its notes are shared, not mutated through it).
     mutating func finish(_ scorer: inout SentimentScorer, _ document: inout Document, stage: String) {
-        let s = settings
         let clauses = scorer.clauses
         let count = document.sentences.count
-        let framing = document.response.question.flatMap { s.framing[$0] }
+        let framing = document.response.question.flatMap { settings.framing[$0] }
         let floor = framing?.label == .neutral ? framing?.weight ?? 0 : 0
         sentenceRaw.removeAll(keepingCapacity: true)
         sentenceRaw.append(contentsOf: repeatElement(0, count: max(1, count)))
-        for c in clauses { sentenceRaw[c.sentence] += c.value(s, adviceFloor: floor) * c.weight }
+        for c in clauses { sentenceRaw[c.sentence] += c.value(settings, adviceFloor: floor) * c.weight }
         for j in sentenceRaw.indices where sentenceRaw[j] != 0 && scorer.exclamations[j] > 0 {
-            let add = s.exclamationBoost * Double(min(4, scorer.exclamations[j]))
+            let add = settings.exclamationBoost * Double(min(4, scorer.exclamations[j]))
             sentenceRaw[j] += sentenceRaw[j] > 0 ? add : -add
             scorer.note("sentence \(j + 1): \(scorer.exclamations[j]) '!' → \(sentenceRaw[j] > 0 ? "+" : "-")\(fmt(add))")
         }
@@ -38,7 +37,7 @@ struct SentimentCombiner {
         let score = normalize(raw)
         var positive = 0.0, negative = 0.0
         for c in clauses {
-            let v = c.value(s, adviceFloor: floor) * c.weight * scorer.sentenceWeights[c.sentence]
+            let v = c.value(settings, adviceFloor: floor) * c.weight * scorer.sentenceWeights[c.sentence]
             if v > 0 { positive += v } else { negative -= v }
         }
         // A turn ("good tool, but expensive") whose two sides point opposite ways is the clearest mixed.
@@ -53,7 +52,7 @@ struct SentimentCombiner {
                 }
             }
             let a = side(turn.before), b = side(turn.after)
-            if min(abs(a), abs(b)) >= s.mixedTurnMinimum, (a > 0) != (b > 0) {
+            if min(abs(a), abs(b)) >= settings.mixedTurnMinimum, (a > 0) != (b > 0) {
                 turned = true
                 scorer.note("a turn joins \(signed(a)) and \(signed(b)): both sides clear")
             }
@@ -80,21 +79,34 @@ struct SentimentCombiner {
             for n in scorer.notes { document.addTrace(stage, n) }
         }
 
-        document.themeSentiment = Dictionary(minimumCapacity: document.codes.count)
-        for code in document.codes {
+        // Built locally, then stored once: each insert into `document.themeSentiment` would check uniqueness.
+        // Read through a local copy, element by element: copying each `Code` out would retain its fields.
+        let codes = document.codes
+        var themes = [String: Sentiment](minimumCapacity: codes.count)
+        for k in codes.indices {
             var raw = 0.0, pos = 0.0, neg = 0.0
-            for c in clauses where code.evidence.contains(where: { $0.span.start < c.end && $0.span.end > c.start }) {
-                let v = c.value(s, adviceFloor: floor)
+            for c in clauses where Self.overlaps(codes[k].evidence, c) {
+                let v = c.value(settings, adviceFloor: floor)
                 raw += v
                 if v > 0 { pos += v } else { neg -= v }
             }
             let themeScore = normalize(framed(raw, framing))
             let themeLabel = self.label(score: themeScore, positive: pos, negative: neg)
-            document.themeSentiment[code.theme] = Sentiment(label: themeLabel, score: themeScore)
-            document.addTrace(stage, "theme \(code.theme): raw \(signed(raw)), score \(signed(themeScore)) → \(themeLabel.rawValue)")
+            themes[codes[k].theme] = Sentiment(label: themeLabel, score: themeScore)
+            document.addTrace(stage, "theme \(codes[k].theme): raw \(signed(raw)), score \(signed(themeScore)) → \(themeLabel.rawValue)")
         }
+        document.themeSentiment = themes
         document.assigned.insert(.sentiment)
         document.assigned.insert(.themeSentiment)
+    }
+
+    /// True when some evidence span overlaps the clause. A plain loop over the evidence's storage:
+    /// a `contains(where:)` closure here copies each `Evidence`, retaining its rule name.
+    static func overlaps(_ evidence: [Evidence], _ c: Clause) -> Bool {
+        evidence.withUnsafeBufferPointer { spans in
+            for k in spans.indices where spans[k].span.start < c.end && spans[k].span.end > c.start { return true }
+            return false
+        }
     }
 
     /// The question's prior added to the text's own valence (advice framing acts on the clauses).
