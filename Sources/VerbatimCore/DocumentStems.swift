@@ -26,6 +26,9 @@ final class DocumentStems {
     private var distinct: UnsafeMutablePointer<UInt64>
     private var distinctCount = 0
     private var capacity = 0
+    /// The words' starts never go down (tokens come in text order), so a window's words are one
+    /// run of them, found by a binary search.
+    private var startsInOrder = true
 
     /// Open addressing, at most half full. Bumping `generation` empties it, so a new answer does
     /// not clear it slot by slot.
@@ -58,6 +61,7 @@ final class DocumentStems {
     func load(_ document: Document) {
         wordCount = 0
         distinctCount = 0
+        startsInOrder = true
         if generation == .max {
             table.update(repeating: Slot(), count: tableSize)
             generation = 0
@@ -70,13 +74,20 @@ final class DocumentStems {
             return
         }
         reserve(document.tokens.count)
-        document.stemPool.withUnsafeBufferPointer { stems in
-            document.normalizedPool.withUnsafeBufferPointer { normalized in
-                for t in document.tokens where t.kind != .punctuation && t.end > t.start {
-                    let bytes = t.stemEnd > t.stemStart
-                        ? UnsafeBufferPointer(rebasing: stems[Int(t.stemStart)..<Int(t.stemEnd)])
-                        : UnsafeBufferPointer(rebasing: normalized[Int(t.normalizedStart)..<Int(t.normalizedEnd)])
-                    if bytes.count > 1 { append(t.start, t.end, StemKey.of(bytes)) }
+        document.tokens.withUnsafeBufferPointer { tokens in
+            document.stemPool.withUnsafeBufferPointer { stems in
+                document.normalizedPool.withUnsafeBufferPointer { normalized in
+                    for i in tokens.indices {
+                        let t = tokens[i]
+                        guard t.kind != .punctuation && t.end > t.start else { continue }
+                        let stemmed = t.stemEnd > t.stemStart
+                        let pool = stemmed ? stems : normalized
+                        let lo = Int(stemmed ? t.stemStart : t.normalizedStart), hi = Int(stemmed ? t.stemEnd : t.normalizedEnd)
+                        guard hi - lo > 1 else { continue }
+                        // Checked once here, as slicing would: the pools are read unchecked below.
+                        precondition(lo >= 0 && hi <= pool.count, "token form out of its pool")
+                        append(t.start, t.end, StemKey.of(UnsafeBufferPointer(start: pool.baseAddress! + lo, count: hi - lo)))
+                    }
                 }
             }
         }
@@ -114,16 +125,26 @@ final class DocumentStems {
             (distinct + distinctCount).initialize(to: key)
             distinctCount += 1
         }
+        if wordCount > 0 && words[wordCount - 1].start > start { startsInOrder = false }
         (words + wordCount).initialize(to: Word(start: start, end: end, id: table[i].id))
         wordCount += 1
     }
 
-    /// The distinct keys of the words inside `window` (bytes), sorted.
-    func sortedKeys(in window: Range<Int>) -> [UInt64] {
+    /// The distinct keys of the words inside `window` (bytes), in order of first use: sorting them
+    /// is left to the few that are still candidates when the quotes are ranked.
+    func keys(in window: Range<Int>) -> [UInt64] {
         var out: [UInt64] = []
         out.reserveCapacity(distinctCount)
         let lo = Int32(window.lowerBound), hi = Int32(window.upperBound)
-        for w in UnsafeBufferPointer(start: words, count: wordCount) where w.start >= lo && w.end <= hi {
+        let all = UnsafeBufferPointer(start: words, count: wordCount)
+        var first = 0, last = wordCount
+        if startsInOrder {
+            first = firstWord(startingAtOrAfter: lo)
+            // A word starting past `hi` ends past it; so do all after it.
+            last = first
+            while last < wordCount && all[last].start <= hi { last += 1 }
+        }
+        for w in all[first..<last] where w.start >= lo && w.end <= hi {
             let id = Int(w.id), bit: UInt64 = 1 << UInt64(id & 63)
             if windowBits[id >> 6] & bit == 0 {
                 windowBits[id >> 6] |= bit
@@ -131,22 +152,17 @@ final class DocumentStems {
             }
         }
         windowBits.update(repeating: 0, count: (distinctCount + 63) >> 6)
-        out.withUnsafeMutableBufferPointer(Self.sort)
         return out
     }
 
-    /// Sorts a window's keys: by insertion while there are few (the usual case: an extract is at
-    /// most a few sentences), which needs no buffer, unlike `sort()`.
-    private static func sort(_ keys: inout UnsafeMutableBufferPointer<UInt64>) {
-        guard keys.count <= 64 else { return keys.sort() }
-        for i in keys.indices.dropFirst() {
-            let key = keys[i]
-            var j = i
-            while j > 0 && keys[j - 1] > key {
-                keys[j] = keys[j - 1]
-                j -= 1
-            }
-            keys[j] = key
+    /// The index of the first word starting at or after byte `offset` (`wordCount` if none); the
+    /// starts must be in order.
+    func firstWord(startingAtOrAfter offset: Int32) -> Int {
+        var lo = 0, hi = wordCount
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if words[mid].start < offset { lo = mid + 1 } else { hi = mid }
         }
+        return lo
     }
 }

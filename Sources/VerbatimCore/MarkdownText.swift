@@ -2,6 +2,115 @@
 public enum MarkdownText {
     /// Escapes characters Markdown would read as markup, and HTML.
     public static func escape(_ s: String) -> String {
+        var s = s
+        return s.withUTF8 { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 8)
+            appendEscaped(bytes, to: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// `text` escaped, with the given scalar ranges in bold.
+    public static func highlight(_ text: String, spans: [Range<Int>]) -> String {
+        var text = text
+        return text.withUTF8 { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 32)
+            // Every byte but a continuation byte (10xxxxxx) starts a scalar.
+            var scalarCount = 0
+            for b in bytes where b & 0xC0 != 0x80 { scalarCount += 1 }
+            // Spans come sorted, so scalar offsets map to byte offsets in one walk forward.
+            var scalar = 0, byte = 0
+            func byteOffset(ofScalar target: Int) -> Int {
+                while scalar < target {
+                    byte += 1
+                    while byte < bytes.count && bytes[byte] & 0xC0 == 0x80 { byte += 1 }
+                    scalar += 1
+                }
+                return byte
+            }
+            var pos = 0, posByte = 0
+            for r in mergedSpans(spans) where r.lowerBound >= pos && r.upperBound <= scalarCount {
+                let start = byteOffset(ofScalar: r.lowerBound), end = byteOffset(ofScalar: r.upperBound)
+                appendEscaped(UnsafeBufferPointer(rebasing: bytes[posByte..<start]), to: &out)
+                out.append(contentsOf: "**".utf8)
+                appendEscaped(UnsafeBufferPointer(rebasing: bytes[start..<end]), to: &out)
+                out.append(contentsOf: "**".utf8)
+                pos = r.upperBound
+                posByte = end
+            }
+            appendEscaped(UnsafeBufferPointer(rebasing: bytes[posByte...]), to: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// Sorted, with overlapping or touching ranges joined.
+    public static func mergedSpans(_ spans: [Range<Int>]) -> [Range<Int>] {
+        spans.sorted { $0.lowerBound < $1.lowerBound }.reduce(into: [Range<Int>]()) { acc, r in
+            if let last = acc.last, r.lowerBound <= last.upperBound {
+                acc[acc.count - 1] = last.lowerBound..<max(last.upperBound, r.upperBound)
+            } else {
+                acc.append(r)
+            }
+        }
+    }
+
+    // MARK: Escaping
+
+    /// Appends the escape of the UTF-8 text `bytes` (a whole string: nothing joins it before or
+    /// after) to `out`, as `escapeByCharacter` would, but a byte at a time: comparing `Character`s
+    /// is slow. Where the bytes alone cannot settle it, falls back to `escapeByCharacter`.
+    static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let start = out.count
+        if !appendEscapedBytes(bytes, to: &out) {
+            out.removeSubrange(start...)
+            out.append(contentsOf: escapeByCharacter(String(decoding: bytes, as: UTF8.self)).utf8)
+        }
+    }
+
+    /// The byte-level escape; false (with part of the output written) when a markup character
+    /// touches a non-ASCII scalar, or U+1FEF (canonically equal to "`") occurs: only the grapheme
+    /// rules can tell whether that is a `Character` of its own. An ASCII character next to
+    /// ASCII always is (the one exception, "\r\n", is handled here).
+    static func appendEscapedBytes(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let b = bytes[i]
+            switch b {
+            case UInt8(ascii: "\\"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "["),
+                 UInt8(ascii: "]"), UInt8(ascii: "#"), UInt8(ascii: "|"), UInt8(ascii: "~"),
+                 UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
+                // A prepended or extending scalar would make it part of a larger `Character`.
+                if (i > 0 && bytes[i - 1] >= 0x80) || (i + 1 < n && bytes[i + 1] >= 0x80) { return false }
+                switch b {
+                case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
+                case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
+                case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
+                default:
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(b)
+                }
+            case UInt8(ascii: "\r"):
+                // Controls are always `Character`s of their own; "\r\n" is one.
+                out.append(UInt8(ascii: " "))
+                if i + 1 < n && bytes[i + 1] == UInt8(ascii: "\n") { i += 1 }
+            case UInt8(ascii: "\n"):
+                out.append(UInt8(ascii: " "))
+            case 0xE1:
+                if i + 2 < n && bytes[i + 1] == 0xBF && bytes[i + 2] == 0xAF { return false }
+                out.append(b)
+            default:
+                out.append(b)
+            }
+            i += 1
+        }
+        return true
+    }
+
+    /// The reference escape, a `Character` at a time.
+    static func escapeByCharacter(_ s: String) -> String {
         var out = ""
         for ch in s {
             switch ch {
@@ -14,34 +123,5 @@ public enum MarkdownText {
             }
         }
         return out
-    }
-
-    /// `text` escaped, with the given scalar ranges in bold.
-    public static func highlight(_ text: String, spans: [Range<Int>]) -> String {
-        let scalars = Array(text.unicodeScalars)
-        var out = ""
-        var pos = 0
-        func piece(_ a: Int, _ b: Int) -> String {
-            var s = String.UnicodeScalarView()
-            s.append(contentsOf: scalars[max(0, a)..<min(b, scalars.count)])
-            return escape(String(s))
-        }
-        for r in mergedSpans(spans) where r.lowerBound >= pos && r.upperBound <= scalars.count {
-            out += piece(pos, r.lowerBound) + "**" + piece(r.lowerBound, r.upperBound) + "**"
-            pos = r.upperBound
-        }
-        out += piece(pos, scalars.count)
-        return out
-    }
-
-    /// Sorted, with overlapping or touching ranges joined.
-    public static func mergedSpans(_ spans: [Range<Int>]) -> [Range<Int>] {
-        spans.sorted { $0.lowerBound < $1.lowerBound }.reduce(into: [Range<Int>]()) { acc, r in
-            if let last = acc.last, r.lowerBound <= last.upperBound {
-                acc[acc.count - 1] = last.lowerBound..<max(last.upperBound, r.upperBound)
-            } else {
-                acc.append(r)
-            }
-        }
     }
 }

@@ -1,0 +1,237 @@
+/// One answer's UTF-8 text, borrowed while its extracts are made (no array retained per call), with
+/// the byte-level helpers that count its scalars and find an extract's window in it.
+struct QuoteText {
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// Every byte is ASCII, so a byte range holds as many scalars as bytes: most answers are, and
+    /// trimming counts scalars for every cut it tries.
+    let isASCII: Bool
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        self.isASCII = Self.isASCII(bytes)
+    }
+
+    var count: Int { bytes.count }
+
+    /// The Unicode scalars in `range`.
+    func scalarCount(_ range: Range<Int>) -> Int {
+        isASCII ? range.count : Self.scalarCount(UnsafeBufferPointer(rebasing: bytes[range]))
+    }
+
+    /// Every byte but a continuation byte (10xxxxxx) starts a scalar; counted 8 bytes at a time.
+    static func scalarCount(_ part: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = part.baseAddress else { return 0 }
+        var continuations = 0, i = 0
+        while i + 8 <= part.count {
+            let w = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // Bit 7 of each byte: set, with bit 6 (shifted up onto it) clear.
+            let marks = w & ~(w << 1) & 0x8080_8080_8080_8080
+            continuations &+= marks.nonzeroBitCount
+            i += 8
+        }
+        while i < part.count {
+            if part[i] & 0xC0 == 0x80 { continuations += 1 }
+            i += 1
+        }
+        return part.count - continuations
+    }
+
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var high: UInt64 = 0, i = 0
+        while i + 8 <= bytes.count {
+            high |= UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < bytes.count {
+            high |= UInt64(bytes[i])
+            i += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
+
+    // MARK: Trimming
+
+    /// The largest window of `range` around the evidence that fits in `limit` scalars (counting the
+    /// "…" marks), cut at clause boundaries where possible and otherwise between words.
+    func trimWindow(range: Range<Int>, evidence: [Range<Int>], limit: Int) -> Range<Int> {
+        let lo = range.lowerBound, hi = range.upperBound
+        func cost(_ a: Int, _ b: Int) -> Int {
+            scalarCount(a..<b) + (a > lo ? 1 : 0) + (b < hi ? 1 : 0)
+        }
+        let inside = evidence.filter { $0.lowerBound >= lo && $0.upperBound <= hi && !$0.isEmpty }.sorted { $0.lowerBound < $1.lowerBound }
+        guard let first = inside.first else { return range }
+        // Anchor: all the evidence in the range when it fits, else the first span.
+        var anchor = first.lowerBound..<(inside.map(\.upperBound).max() ?? first.upperBound)
+        anchor = wordStart(anchor.lowerBound, lo)..<wordEnd(anchor.upperBound, hi)
+        if cost(anchor.lowerBound, anchor.upperBound) > limit {
+            anchor = wordStart(first.lowerBound, lo)..<wordEnd(first.upperBound, hi)
+        }
+        // Clause level.
+        let (starts, ends) = clauses(lo, hi)
+        var i = starts.lastIndex { $0 <= anchor.lowerBound } ?? 0
+        var j = ends.firstIndex { $0 >= anchor.upperBound } ?? (ends.count - 1)
+        if j < i { j = i }
+        if cost(starts[i], ends[j]) <= limit {
+            while true {
+                var grew = false
+                if j + 1 < ends.count, cost(starts[i], ends[j + 1]) <= limit {
+                    j += 1
+                    grew = true
+                }
+                if i > 0, cost(starts[i - 1], ends[j]) <= limit {
+                    i -= 1
+                    grew = true
+                }
+                if !grew { break }
+            }
+            return tidy(starts[i]..<ends[j], lo, hi)
+        }
+        // Word level, inside the clause(s) around the anchor.
+        let clauseLo = starts[i], clauseHi = ends[j]
+        var a = anchor.lowerBound, b = anchor.upperBound
+        while cost(a, b) > limit {
+            let shorter = previousWordEnd(b, a)
+            if shorter <= a { break }
+            b = shorter
+        }
+        while true {
+            var grew = false
+            if b < clauseHi {
+                let next = nextWordEnd(b, clauseHi)
+                if next > b, cost(a, next) <= limit {
+                    b = next
+                    grew = true
+                }
+            }
+            if a > clauseLo {
+                let previous = previousWordStart(a, clauseLo)
+                if previous < a, cost(previous, b) <= limit {
+                    a = previous
+                    grew = true
+                }
+            }
+            if !grew { break }
+        }
+        // Do not leave "…" hanging after a word like "the" or "of".
+        while b < hi {
+            let start = previousWordStart(b, a)
+            guard start >= anchor.upperBound, start < b else { break }
+            let word = String(decoding: bytes[start..<b], as: UTF8.self).lowercased()
+            guard Self.danglingWords.contains(word) else { break }
+            b = previousWordEnd(start, a)
+        }
+        return tidy(a..<b, lo, hi)
+    }
+
+    /// Words a trimmed extract should not end on.
+    static let danglingWords: Set<String> = [
+        "a", "an", "the", "of", "in", "to", "and", "or", "for", "with", "on", "at", "by", "from", "that", "which", "as",
+        "is", "are", "was", "were", "be", "but", "into", "their", "its", "our", "my", "your", "this", "these",
+    ]
+
+    /// Drops white space and clause punctuation where a "…" will join the cut.
+    func tidy(_ window: Range<Int>, _ lo: Int, _ hi: Int) -> Range<Int> {
+        var a = window.lowerBound, b = window.upperBound
+        if a > lo {
+            while a < b, Self.isSpace(bytes[a]) || bytes[a] == UInt8(ascii: ",") || bytes[a] == UInt8(ascii: ";")
+                || bytes[a] == UInt8(ascii: ":") { a += 1 }
+        }
+        if b < hi {
+            while b > a, Self.isSpace(bytes[b - 1]) || bytes[b - 1] == UInt8(ascii: ",") || bytes[b - 1] == UInt8(ascii: ";")
+                || bytes[b - 1] == UInt8(ascii: ":") || bytes[b - 1] == UInt8(ascii: "-") { b -= 1 }
+        }
+        return a..<b
+    }
+
+    /// Clause starts and ends in `lo..<hi`: cuts after `,` `;` `:` `)` followed by a space, around
+    /// spaced dashes (" - ", "–", "—"), and before " (".
+    func clauses(_ lo: Int, _ hi: Int) -> (starts: [Int], ends: [Int]) {
+        var cuts: [(end: Int, start: Int)] = []
+        func skipSpaces(_ i: Int) -> Int {
+            var k = i
+            while k < hi, Self.isSpace(bytes[k]) { k += 1 }
+            return k
+        }
+        func backSpaces(_ i: Int) -> Int {
+            var k = i
+            while k > lo, Self.isSpace(bytes[k - 1]) { k -= 1 }
+            return k
+        }
+        func nextIsSpace(_ i: Int) -> Bool { i + 1 < hi && Self.isSpace(bytes[i + 1]) }
+        var i = lo
+        // Most bytes are none of the marks: the switch settles them with no look around.
+        while i < hi {
+            switch bytes[i] {
+            case UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: ")"):
+                if nextIsSpace(i) { cuts.append((i + 1, skipSpaces(i + 1))) }
+            case UInt8(ascii: "("):
+                if i > lo, Self.isSpace(bytes[i - 1]) { cuts.append((backSpaces(i), i)) }
+            case UInt8(ascii: "-"):
+                if i > lo, Self.isSpace(bytes[i - 1]), nextIsSpace(i) { cuts.append((backSpaces(i), skipSpaces(i + 1))) }
+            case 0xE2:
+                if i + 2 < hi, bytes[i + 1] == 0x80, bytes[i + 2] == 0x93 || bytes[i + 2] == 0x94 {
+                    // En or em dash.
+                    cuts.append((backSpaces(i), skipSpaces(i + 3)))
+                    i += 3
+                    continue
+                }
+            default:
+                break
+            }
+            i += 1
+        }
+        var starts = [lo], ends: [Int] = []
+        for cut in cuts where cut.end > (starts.last ?? lo) && cut.start < hi {
+            ends.append(cut.end)
+            starts.append(cut.start)
+        }
+        ends.append(hi)
+        return (starts, ends)
+    }
+
+    /// `range` without white space at either end.
+    func trimmed(_ range: Range<Int>) -> Range<Int> {
+        var a = range.lowerBound, b = range.upperBound
+        while a < b, Self.isSpace(bytes[a]) { a += 1 }
+        while b > a, Self.isSpace(bytes[b - 1]) { b -= 1 }
+        return a..<b
+    }
+
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+
+    /// The start of the word holding byte `i` (or `i` itself at a word start).
+    func wordStart(_ i: Int, _ limit: Int) -> Int {
+        var k = i
+        while k > limit, !Self.isSpace(bytes[k - 1]) { k -= 1 }
+        return k
+    }
+
+    /// The end of the word holding byte `i - 1` (or `i` itself at a word end).
+    func wordEnd(_ i: Int, _ limit: Int) -> Int {
+        var k = i
+        while k < limit, !Self.isSpace(bytes[k]) { k += 1 }
+        return k
+    }
+
+    func nextWordEnd(_ from: Int, _ limit: Int) -> Int {
+        var i = from
+        while i < limit, Self.isSpace(bytes[i]) { i += 1 }
+        while i < limit, !Self.isSpace(bytes[i]) { i += 1 }
+        return i
+    }
+
+    func previousWordStart(_ from: Int, _ limit: Int) -> Int {
+        var i = from
+        while i > limit, Self.isSpace(bytes[i - 1]) { i -= 1 }
+        while i > limit, !Self.isSpace(bytes[i - 1]) { i -= 1 }
+        return i
+    }
+
+    func previousWordEnd(_ from: Int, _ limit: Int) -> Int {
+        var i = from
+        while i > limit, !Self.isSpace(bytes[i - 1]) { i -= 1 }
+        while i > limit, Self.isSpace(bytes[i - 1]) { i -= 1 }
+        return max(i, limit)
+    }
+}
