@@ -60,62 +60,15 @@ public struct SnowballStemmerStage: Stage {
         }
 
         func process(_ document: inout Document) throws {
-            var pool: [UInt8] = []
-            pool.reserveCapacity(document.normalizedPool.count)
             let normalizedPool = document.normalizedPool
+            let stemmer = stemmer
             // In place: a copy of the tokens, written back, would copy the whole array.
-            document.tokens.withUnsafeMutableBufferPointer { tokens in
+            document.stemPool = document.tokens.withUnsafeMutableBufferPointer { tokens in
                 normalizedPool.withUnsafeBufferPointer { normalized in
-                    cache.stemWords(tokens, normalized: normalized, stemmer: stemmer, into: &pool)
+                    cache.stemWords(tokens, normalized: normalized) { stemmer.stem($0, appendingTo: &$1) }
                 }
             }
-            document.stemPool = pool
             document.assigned.insert(.stems)
         }
-    }
-}
-
-/// A bounded word → stem memo per worker: the stems live in one byte pool beside the memo, and
-/// both are emptied together when the memo is full.
-struct StemCache {
-    private var memo: ByteKeyMemo<(start: Int32, count: Int32)>
-    private var stems: [UInt8] = []
-
-    init(capacity: Int) { memo = ByteKeyMemo(capacity: capacity) }
-
-    func lookup(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, appendingTo pool: inout [UInt8]) -> Bool {
-        guard let stem = memo.find(word, hash: hash) else { return false }
-        stems.withUnsafeBufferPointer { pool.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(stem.start)..<Int(stem.start + stem.count)])) }
-        return true
-    }
-
-    /// Stems every word token, appending each stem to `pool` and pointing the token at it. One
-    /// mutating call per document: the memo's arrays stay in place for the whole loop instead of
-    /// being retained and released at each word.
-    mutating func stemWords(
-        _ tokens: UnsafeMutableBufferPointer<Token>, normalized: UnsafeBufferPointer<UInt8>,
-        stemmer: WordStemmer, into pool: inout [UInt8]
-    ) {
-        for i in tokens.indices where tokens[i].kind == .word {
-            let word = UnsafeBufferPointer(rebasing: normalized[Int(tokens[i].normalizedStart)..<Int(tokens[i].normalizedEnd)])
-            let start = Int32(pool.count)
-            let hash = ByteHash.hash(word)
-            if !lookup(word, hash: hash, appendingTo: &pool) {
-                stemmer.stem(word, appendingTo: &pool)
-                pool.withUnsafeBufferPointer { insert(word, hash: hash, stem: UnsafeBufferPointer(rebasing: $0[Int(start)...])) }
-            }
-            tokens[i].stemStart = start
-            tokens[i].stemEnd = Int32(pool.count)
-        }
-    }
-
-    mutating func insert(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, stem: UnsafeBufferPointer<UInt8>) {
-        guard memo.capacity > 0 else { return }
-        if memo.count >= memo.capacity {
-            memo.removeAll()
-            stems.removeAll(keepingCapacity: true)
-        }
-        memo.insert(word, hash: hash, value: (Int32(stems.count), Int32(stem.count)))
-        stems.append(contentsOf: stem)
     }
 }
