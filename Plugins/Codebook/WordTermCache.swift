@@ -61,10 +61,10 @@ struct WordTermCache: ~Copyable {
                 let e = entries[Int(slot.entry) - 1]
                 if Int(e.wordCount) == word.count {
                     let stored = bytes.elements.baseAddress! + Int(e.bytesStart)
-                    if WordBytes.equal(stored, word.baseAddress, count: word.count) {
+                    if ByteHash.equal(stored, word.baseAddress, count: word.count) {
                         // One entry per word: known with another stem is not known.
                         guard Int(e.stemCount) == stem.count,
-                              WordBytes.equal(stored + word.count, stem.baseAddress, count: stem.count) else { return nil }
+                              ByteHash.equal(stored + word.count, stem.baseAddress, count: stem.count) else { return nil }
                         return Word(flags: e.flags, terms: UnsafeBufferPointer(
                             start: terms.elements.baseAddress! + Int(e.termStart), count: Int(e.termCount)))
                     }
@@ -94,7 +94,7 @@ struct WordTermCache: ~Copyable {
         while slots[i].entry != 0 {
             let e = entries[Int(slots[i].entry) - 1]
             if slots[i].check == check, Int(e.wordCount) == word.count,
-               WordBytes.equal(bytes.elements.baseAddress! + Int(e.bytesStart), word.baseAddress, count: word.count) {
+               ByteHash.equal(bytes.elements.baseAddress! + Int(e.bytesStart), word.baseAddress, count: word.count) {
                 return
             }
             i = (i + 1) & mask
@@ -125,63 +125,5 @@ struct WordTermCache: ~Copyable {
             while slots[i].entry != 0 { i = (i + 1) & mask }
             slots[i] = Slot(check: UInt32(truncatingIfNeeded: hash >> 32), entry: Int32(e + 1))
         }
-    }
-}
-
-/// Hashing and comparing the short byte strings of words and stems, inlined into the scan: most
-/// are under 16 bytes, so each costs one or two unaligned loads, not a loop or a call.
-enum WordBytes {
-    /// A 64-bit hash of `bytes`; every bit of both halves depends on every byte.
-    @inline(__always)
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        let n = bytes.count
-        var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
-        guard n > 0, let base = bytes.baseAddress else { return mix(h, 0) }
-        let p = UnsafeRawPointer(base)
-        if n >= 8 {
-            // Whole 8-byte words, then the last 8 bytes (overlapping the previous word unless n is a multiple of 8).
-            var i = 0
-            while i + 8 < n {
-                h = mix(h, p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                i += 8
-            }
-            return mix(h, p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
-        }
-        if n >= 4 {
-            let low = UInt64(p.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
-            return mix(h, low | UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32)
-        }
-        return mix(h, UInt64(base[0]) | UInt64(base[n / 2]) << 8 | UInt64(base[n - 1]) << 16)
-    }
-
-    /// Whether the `count` bytes at `a` and `b` are equal (either may be nil when `count` is 0).
-    @inline(__always)
-    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, count n: Int) -> Bool {
-        guard n > 0, let b else { return true }
-        let pa = UnsafeRawPointer(a), pb = UnsafeRawPointer(b)
-        if n >= 8 {
-            var i = 0
-            while i + 8 < n {
-                if pa.loadUnaligned(fromByteOffset: i, as: UInt64.self) != pb.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
-                i += 8
-            }
-            return pa.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == pb.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-        }
-        // Two loads that overlap when n is not their size: together they cover every byte.
-        if n >= 4 {
-            return pa.loadUnaligned(fromByteOffset: 0, as: UInt32.self) == pb.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
-                && pa.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == pb.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
-        }
-        if n >= 2 {
-            return pa.loadUnaligned(fromByteOffset: 0, as: UInt16.self) == pb.loadUnaligned(fromByteOffset: 0, as: UInt16.self)
-                && pa.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self) == pb.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self)
-        }
-        return a[0] == b[0]
-    }
-
-    @inline(__always)
-    private static func mix(_ h: UInt64, _ word: UInt64) -> UInt64 {
-        let m = (h ^ word) &* 0xC4CE_B9FE_1A85_EC53
-        return m ^ (m >> 32)
     }
 }

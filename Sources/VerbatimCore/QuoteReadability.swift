@@ -23,7 +23,7 @@ extension QuoteExtractor {
     public static func readability(body: String, trimmedStart: Bool, trimmedEnd: Bool, wholeAnswer: Bool, limit: Int) -> Double {
         var body = body
         return body.withUTF8 { bytes in
-            readability(body: bytes, scalars: QuoteText.scalarCount(bytes), trimmedStart: trimmedStart, trimmedEnd: trimmedEnd,
+            readability(body: bytes, scalars: UTF8Scan.scalarCount(bytes), trimmedStart: trimmedStart, trimmedEnd: trimmedEnd,
                         wholeAnswer: wholeAnswer)
         }
     }

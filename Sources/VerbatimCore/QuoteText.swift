@@ -8,46 +8,14 @@ struct QuoteText {
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
-        self.isASCII = Self.isASCII(bytes)
+        self.isASCII = UTF8Scan.isASCII(bytes)
     }
 
     var count: Int { bytes.count }
 
     /// The Unicode scalars in `range`.
     func scalarCount(_ range: Range<Int>) -> Int {
-        isASCII ? range.count : Self.scalarCount(UnsafeBufferPointer(rebasing: bytes[range]))
-    }
-
-    /// Every byte but a continuation byte (10xxxxxx) starts a scalar; counted 8 bytes at a time.
-    static func scalarCount(_ part: UnsafeBufferPointer<UInt8>) -> Int {
-        guard let base = part.baseAddress else { return 0 }
-        var continuations = 0, i = 0
-        while i + 8 <= part.count {
-            let w = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            // Bit 7 of each byte: set, with bit 6 (shifted up onto it) clear.
-            let marks = w & ~(w << 1) & 0x8080_8080_8080_8080
-            continuations &+= marks.nonzeroBitCount
-            i += 8
-        }
-        while i < part.count {
-            if part[i] & 0xC0 == 0x80 { continuations += 1 }
-            i += 1
-        }
-        return part.count - continuations
-    }
-
-    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        var high: UInt64 = 0, i = 0
-        while i + 8 <= bytes.count {
-            high |= UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            i += 8
-        }
-        while i < bytes.count {
-            high |= UInt64(bytes[i])
-            i += 1
-        }
-        return high & 0x8080_8080_8080_8080 == 0
+        isASCII ? range.count : UTF8Scan.scalarCount(UnsafeBufferPointer(rebasing: bytes[range]))
     }
 
     // MARK: Trimming

@@ -25,19 +25,8 @@ import VerbatimTestSupport
         tool training transformation trust understanding unit user value vision website work workshop
         """.split(separator: " ").map(String.init)
 
-    /// A deterministic generator (SplitMix64), so every run builds the same codebook.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func word() -> String { CodebookScaleTests.words[below(CodebookScaleTests.words.count)] }
-    }
+    /// Fixed-seed draws, so every run builds the same codebook.
+    typealias Generator = SplitMix
 
     /// The text of a codebook that includes `base` and adds `themes` generated themes of `rulesPerTheme` rules.
     static func generatedCodebook(including base: String, themes: Int, rulesPerTheme: Int, seed: UInt64 = 2008) -> String {
@@ -149,4 +138,9 @@ import VerbatimTestSupport
         #expect(report.macroF1 >= 0.85)
         for (theme, counts) in report.themes { #expect(counts.f1 >= 0.70, "\(theme) F1 \(counts.f1)") }
     }
+}
+
+extension SplitMix {
+    /// One of the scale test's vocabulary words.
+    fileprivate mutating func word() -> String { CodebookScaleTests.words[below(CodebookScaleTests.words.count)] }
 }

@@ -12,38 +12,38 @@ import VerbatimCore
         return padded.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[11..<11 + bytes.count])) }
     }
 
-    @Test func wordBytesEqualAndHashSeeEveryByteAndNothingElse() {
+    @Test func byteHashEqualAndHashSeeEveryByteAndNothingElse() {
         for length in 0...40 {
             let word = (0..<length).map { UInt8(97 + ($0 * 7) % 26) }
             withSlice(word, fill: 0) { a in
                 withSlice(word, fill: 0xFF) { b in
-                    #expect(WordBytes.equal(a.baseAddress!, b.baseAddress, count: length), "length \(length)")
-                    #expect(WordBytes.hash(a) == WordBytes.hash(b), "length \(length)")
+                    #expect(ByteHash.equal(a.baseAddress!, b.baseAddress, count: length), "length \(length)")
+                    #expect(ByteHash.hash(a) == ByteHash.hash(b), "length \(length)")
                 }
             }
             var hashes: Set<UInt64> = []
-            withSlice(word, fill: 0) { hashes.insert(WordBytes.hash($0)) }
+            withSlice(word, fill: 0) { hashes.insert(ByteHash.hash($0)) }
             for i in 0..<length {
                 var other = word
                 other[i] ^= 0x20
                 withSlice(word, fill: 0) { a in
                     withSlice(other, fill: 0) { b in
-                        #expect(!WordBytes.equal(a.baseAddress!, b.baseAddress, count: length), "length \(length), byte \(i)")
-                        hashes.insert(WordBytes.hash(b))
+                        #expect(!ByteHash.equal(a.baseAddress!, b.baseAddress, count: length), "length \(length), byte \(i)")
+                        hashes.insert(ByteHash.hash(b))
                     }
                 }
             }
             #expect(hashes.count == length + 1, "a changed byte must change the hash (length \(length))")
         }
         // The length is part of the hash: a word and its prefix padded with the same byte differ.
-        #expect(withSlice([97, 97], fill: 97) { WordBytes.hash($0) } != withSlice([97, 97, 97], fill: 97) { WordBytes.hash($0) })
+        #expect(withSlice([97, 97], fill: 97) { ByteHash.hash($0) } != withSlice([97, 97, 97], fill: 97) { ByteHash.hash($0) })
     }
 
     @Test func wordTermCacheHandsOutTheTermsOfTheWordWithItsStem() {
         var cache = WordTermCache()
         let word = Array("Funding".utf8), stem = Array("fund".utf8), otherStem = Array("funding".utf8)
         withSlice(word, fill: 0) { w in
-            let hash = WordBytes.hash(w)
+            let hash = ByteHash.hash(w)
             withSlice(stem, fill: 0) { s in
                 let before = cache.lookup(w, hash: hash, stem: s)
                 #expect(before == nil)
@@ -73,7 +73,7 @@ import VerbatimCore
             withSlice(word, fill: 0) { w in
                 withSlice(stem(i), fill: 0) { s in
                     let terms = (0..<(i % 4)).map { Int32(i * 10 + $0) }
-                    terms.withUnsafeBufferPointer { cache.insert(w, hash: WordBytes.hash(w), stem: s, flags: Int32(i), terms: $0) }
+                    terms.withUnsafeBufferPointer { cache.insert(w, hash: ByteHash.hash(w), stem: s, flags: Int32(i), terms: $0) }
                 }
             }
         }
@@ -82,7 +82,7 @@ import VerbatimCore
         for (i, word) in words.enumerated() {
             withSlice(word, fill: 1) { w in
                 withSlice(stem(i), fill: 1) { s in
-                    let known = cache.lookup(w, hash: WordBytes.hash(w), stem: s)
+                    let known = cache.lookup(w, hash: ByteHash.hash(w), stem: s)
                     #expect(known?.flags == Int32(i))
                     #expect(known.map { Array($0.terms) } == (0..<(i % 4)).map { Int32(i * 10 + $0) })
                 }
@@ -95,7 +95,7 @@ import VerbatimCore
         let stem = Array("s".utf8)
         for word in ["a", "b", "c", "d"].map({ Array($0.utf8) }) {
             withSlice(word, fill: 0) { w in
-                withSlice(stem, fill: 0) { s in [Int32(1)].withUnsafeBufferPointer { cache.insert(w, hash: WordBytes.hash(w), stem: s, flags: 0, terms: $0) } }
+                withSlice(stem, fill: 0) { s in [Int32(1)].withUnsafeBufferPointer { cache.insert(w, hash: ByteHash.hash(w), stem: s, flags: 0, terms: $0) } }
             }
         }
         let count = cache.count
@@ -103,7 +103,7 @@ import VerbatimCore
         for (word, known) in [("a", false), ("c", false), ("d", true)] {
             withSlice(Array(word.utf8), fill: 0) { w in
                 withSlice(stem, fill: 0) { s in
-                    let found = cache.lookup(w, hash: WordBytes.hash(w), stem: s) != nil
+                    let found = cache.lookup(w, hash: ByteHash.hash(w), stem: s) != nil
                     #expect(found == known, "\(word)")
                 }
             }

@@ -6,17 +6,6 @@ import VerbatimTestSupport
 /// The byte-level fast paths of quote extraction, choice and Markdown output give exactly what the
 /// straightforward versions (kept here as references) give.
 @Suite struct QuoteFastPathTests {
-    /// A fixed-seed generator, so every run tests the same cases.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// Pieces that stress the grapheme rules around markup characters: combining marks, a prepended
     /// scalar (U+0600), a spacing mark (U+0903), ZWJ, U+1FEF (canonically "`"), CR LF, emoji.
@@ -76,8 +65,8 @@ import VerbatimTestSupport
             let s = Self.randomText(&g, length: Int(g.next() % 40))
             let bytes = Array(s.utf8)
             bytes.withUnsafeBufferPointer { buffer in
-                #expect(QuoteText.scalarCount(buffer) == s.unicodeScalars.count)
-                #expect(QuoteText.isASCII(buffer) == bytes.allSatisfy { $0 < 0x80 })
+                #expect(UTF8Scan.scalarCount(buffer) == s.unicodeScalars.count)
+                #expect(UTF8Scan.isASCII(buffer) == bytes.allSatisfy { $0 < 0x80 })
                 let text = QuoteText(buffer)
                 let a = Int(g.next() % UInt64(bytes.count + 1)), b = Int(g.next() % UInt64(bytes.count + 1))
                 let range = min(a, b)..<max(a, b)
