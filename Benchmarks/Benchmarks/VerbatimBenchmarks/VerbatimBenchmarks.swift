@@ -80,10 +80,10 @@ let benchmarks: @Sendable () -> Void = {
         var writer = JSONWriter(reservingCapacity: 1 << 20)
         for document in encodeState.prepared {
             CodedRecord.encode(document, into: &writer)
-            if writer.bytes.count > 1 << 20 { writer.reset() }
+            if writer.count > 1 << 20 { writer.reset() }
         }
         Rate.report(benchmark, responses: encodeState.prepared.count, seconds: Clock.now() - start)
-        blackHole(writer)
+        blackHole(writer.count)
     }, setup: { try encodeState.prepare() }, teardown: { encodeState.release() })
 }
 
