@@ -16,7 +16,7 @@ struct PatternExpander {
     /// The word sequences of `sequence`, which is part of `pattern`. Each is non-empty.
     func expand(_ sequence: PatternSequence, of pattern: PatternText) throws(VerbatimError) -> [[PatternAtom]] {
         let result = try expand(sequence, of: pattern, stack: [])
-        if result.contains(where: \.isEmpty) { throw Self.onlyIgnoredWords(sequence, of: pattern, ignored: ignored) }
+        if result.contains(where: { $0.isEmpty }) { throw Self.onlyIgnoredWords(sequence, of: pattern, ignored: ignored) }
         return result
     }
 
@@ -89,6 +89,7 @@ struct PatternExpander {
     }
 
     static func unique(_ sequences: [[PatternAtom]]) -> [[PatternAtom]] {
+        if sequences.count < 2 { return sequences }  // Most patterns are one phrase: no set to build.
         var seen = Set<[PatternAtom]>()
         return sequences.filter { seen.insert($0).inserted }
     }

@@ -71,14 +71,29 @@ enum PatternParser {
         return chunks
     }
 
-    private static func string(_ scalars: Scalars) -> String {
-        var s = String.UnicodeScalarView()
-        s.append(contentsOf: scalars)
-        return String(s)
+    /// The scalars as a String, encoded straight into its storage (appending to a
+    /// `String.UnicodeScalarView` one scalar at a time was most of the cost of parsing a codebook).
+    static func string(_ scalars: Scalars) -> String {
+        let count = scalars.reduce(0) { $0 + UTF8.width($1) }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var n = 0
+            for s in scalars {
+                UTF8.encode(s) { byte in
+                    buffer[n] = byte
+                    n += 1
+                }
+            }
+            return n
+        }
     }
 
     private static func starts(_ chunk: Scalars, with prefix: String) -> Bool {
-        chunk.count >= prefix.unicodeScalars.count && zip(chunk, prefix.unicodeScalars).allSatisfy { $0 == $1 }
+        var i = chunk.startIndex
+        for p in prefix.unicodeScalars {
+            guard i < chunk.endIndex, chunk[i] == p else { return false }
+            i += 1
+        }
+        return true
     }
 
     /// `NEAR/4` or `BEFORE/2`; nil for anything else.

@@ -53,7 +53,10 @@ public struct LexiconEntry: Sendable, Equatable {
     }
 
     /// The key that identifies the entry when lexicons are merged (a later entry replaces it).
-    public var key: String { words.joined(separator: " ") + (isPrefix ? "*" : "") }
+    public var key: String {
+        if words.count == 1 && !isPrefix { return words[0] }  // Most entries: no joining to do.
+        return words.joined(separator: " ") + (isPrefix ? "*" : "")
+    }
 }
 
 /// 64-bit FNV-1a over bytes: tokens are looked up by their normalised byte slice, with no String.
@@ -129,10 +132,15 @@ public final class CompiledLexicon: Sendable {
             hashPool.append(contentsOf: hashes)
             return start..<Int32(hashPool.count)
         }
+        compiled.reserveCapacity(list.count)
+        shapes.reserveCapacity(list.count)
+        singles.reserveCapacity(list.count)
+        var valences = 0
         for e in list {
             let index = Int32(compiled.count)
-            let hashes = e.words.map { fnv1a(Array($0.utf8)) }
-            let after = e.after.map { fnv1a(Array($0.utf8)) }
+            let hashes = e.words.map { fnv1a($0.utf8) }
+            let after = e.after.map { fnv1a($0.utf8) }
+            if !e.rule.isModifier { valences += 1 }
             let start = Int32(pool.count)
             if e.words.count == 1 { pool.append(contentsOf: e.words[0].utf8) }
             compiled.append(Compiled(rule: e.rule, wordHashes: hashes, text: e.key, source: e.source))
@@ -175,7 +183,7 @@ public final class CompiledLexicon: Sendable {
         phraseMembers = members
         minPrefix = minP == Int.max ? 0 : minP
         maxPrefix = maxP
-        valenceCount = list.filter { !$0.rule.isModifier }.count
+        valenceCount = valences
         modifierCount = list.count - valenceCount
     }
 

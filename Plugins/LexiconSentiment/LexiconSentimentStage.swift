@@ -37,7 +37,8 @@ public struct LexiconSentimentStage: Stage {
                 lists.append(try LexiconParser.load(path: path, format: spec.format, scale: spec.scale))
             }
         }
-        lexicon = CompiledLexicon(LexiconParser.merge(lists))
+        // One list needs no merging: `parse` already refuses a key defined twice.
+        lexicon = CompiledLexicon(lists.count == 1 ? lists[0] : LexiconParser.merge(lists))
     }
 
     /// Builds the stage directly (for tools and tests), with the built-in lexicon plus `extra`.
