@@ -59,9 +59,6 @@ final class DocumentStems {
 
     /// Takes the words of `document` (its stems; without tokens, the stand-ins of `QuoteExtractor.tokenStems`).
     func load(_ document: Document) {
-        wordCount = 0
-        distinctCount = 0
-        startsInOrder = true
         if generation == .max {
             table.update(repeating: Slot(), count: tableSize)
             generation = 0
@@ -70,10 +67,13 @@ final class DocumentStems {
         if document.tokens.isEmpty {
             let words = QuoteExtractor.tokenStems(of: document)
             reserve(words.count)
-            for w in words { append(Int32(w.start), Int32(w.end), StemKey.of(w.stem)) }
+            var filler = makeFiller()
+            for w in words { filler.append(Int32(w.start), Int32(w.end), StemKey.of(w.stem)) }
+            keep(filler)
             return
         }
         reserve(document.tokens.count)
+        var filler = makeFiller()
         document.tokens.withUnsafeBufferPointer { tokens in
             document.stemPool.withUnsafeBufferPointer { stems in
                 document.normalizedPool.withUnsafeBufferPointer { normalized in
@@ -86,11 +86,52 @@ final class DocumentStems {
                         guard hi - lo > 1 else { continue }
                         // Checked once here, as slicing would: the pools are read unchecked below.
                         precondition(lo >= 0 && hi <= pool.count, "token form out of its pool")
-                        append(t.start, t.end, StemKey.of(UnsafeBufferPointer(start: pool.baseAddress! + lo, count: hi - lo)))
+                        filler.append(t.start, t.end, StemKey.of(UnsafeBufferPointer(start: pool.baseAddress! + lo, count: hi - lo)))
                     }
                 }
             }
         }
+        keep(filler)
+    }
+
+    /// What `load` writes, in one local value: the compiler keeps its counts in registers, where
+    /// the class's own stored properties would be read and written in memory for every word.
+    private struct Filler {
+        let words: UnsafeMutablePointer<Word>
+        let distinct: UnsafeMutablePointer<UInt64>
+        let table: UnsafeMutablePointer<Slot>
+        let mask: Int
+        let generation: UInt32
+        var wordCount = 0
+        var distinctCount = 0
+        var startsInOrder = true
+
+        /// Adds a word; `reserve` has made room.
+        @inline(__always)
+        mutating func append(_ start: Int32, _ end: Int32, _ key: UInt64) {
+            var i = Int(truncatingIfNeeded: key) & mask
+            while table[i].generation == generation && table[i].key != key { i = (i + 1) & mask }
+            if table[i].generation != generation {
+                table[i] = Slot(key: key, id: Int32(distinctCount), generation: generation)
+                (distinct + distinctCount).initialize(to: key)
+                distinctCount += 1
+            }
+            if wordCount > 0 && words[wordCount - 1].start > start { startsInOrder = false }
+            (words + wordCount).initialize(to: Word(start: start, end: end, id: table[i].id))
+            wordCount += 1
+        }
+    }
+
+    /// A filler for a new answer, into the buffers (`reserve` first).
+    private func makeFiller() -> Filler {
+        Filler(words: words, distinct: distinct, table: table, mask: tableSize - 1, generation: generation)
+    }
+
+    /// The answer `filler` took.
+    private func keep(_ filler: Filler) {
+        wordCount = filler.wordCount
+        distinctCount = filler.distinctCount
+        startsInOrder = filler.startsInOrder
     }
 
     /// Room for `count` words (and as many distinct keys), with the set still at most half full.
@@ -112,22 +153,6 @@ final class DocumentStems {
             table = .allocate(capacity: tableSize)
             table.initialize(repeating: Slot(), count: tableSize)
         }
-    }
-
-    /// Adds a word; the caller has made room.
-    @inline(__always)
-    private func append(_ start: Int32, _ end: Int32, _ key: UInt64) {
-        let mask = tableSize - 1
-        var i = Int(truncatingIfNeeded: key) & mask
-        while table[i].generation == generation && table[i].key != key { i = (i + 1) & mask }
-        if table[i].generation != generation {
-            table[i] = Slot(key: key, id: Int32(distinctCount), generation: generation)
-            (distinct + distinctCount).initialize(to: key)
-            distinctCount += 1
-        }
-        if wordCount > 0 && words[wordCount - 1].start > start { startsInOrder = false }
-        (words + wordCount).initialize(to: Word(start: start, end: end, id: table[i].id))
-        wordCount += 1
     }
 
     /// The distinct keys of the words inside `window` (bytes), in order of first use: sorting them

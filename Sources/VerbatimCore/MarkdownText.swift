@@ -13,48 +13,11 @@ public enum MarkdownText {
 
     /// `text` escaped, with the given scalar ranges in bold.
     public static func highlight(_ text: String, spans: [Range<Int>]) -> String {
-        var text = text
-        return text.withUTF8 { bytes in
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count + 32)
-            // Every byte but a continuation byte (10xxxxxx) starts a scalar.
-            var scalarCount = 0
-            for b in bytes where b & 0xC0 != 0x80 { scalarCount += 1 }
-            // Spans come sorted, so scalar offsets map to byte offsets in one walk forward.
-            var scalar = 0, byte = 0
-            func byteOffset(ofScalar target: Int) -> Int {
-                while scalar < target {
-                    byte += 1
-                    while byte < bytes.count && bytes[byte] & 0xC0 == 0x80 { byte += 1 }
-                    scalar += 1
-                }
-                return byte
-            }
-            var pos = 0, posByte = 0
-            for r in mergedSpans(spans) where r.lowerBound >= pos && r.upperBound <= scalarCount {
-                let start = byteOffset(ofScalar: r.lowerBound), end = byteOffset(ofScalar: r.upperBound)
-                appendEscaped(UnsafeBufferPointer(rebasing: bytes[posByte..<start]), to: &out)
-                out.append(contentsOf: "**".utf8)
-                appendEscaped(UnsafeBufferPointer(rebasing: bytes[start..<end]), to: &out)
-                out.append(contentsOf: "**".utf8)
-                pos = r.upperBound
-                posByte = end
-            }
-            appendEscaped(UnsafeBufferPointer(rebasing: bytes[posByte...]), to: &out)
-            return String(decoding: out, as: UTF8.self)
-        }
+        SpanHighlight.render(text, spans: spans, open: "**", close: "**", escape: appendEscaped)
     }
 
     /// Sorted, with overlapping or touching ranges joined.
-    public static func mergedSpans(_ spans: [Range<Int>]) -> [Range<Int>] {
-        spans.sorted { $0.lowerBound < $1.lowerBound }.reduce(into: [Range<Int>]()) { acc, r in
-            if let last = acc.last, r.lowerBound <= last.upperBound {
-                acc[acc.count - 1] = last.lowerBound..<max(last.upperBound, r.upperBound)
-            } else {
-                acc.append(r)
-            }
-        }
-    }
+    public static func mergedSpans(_ spans: [Range<Int>]) -> [Range<Int>] { SpanHighlight.mergedSpans(spans) }
 
     // MARK: Escaping
 

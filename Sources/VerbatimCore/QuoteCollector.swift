@@ -39,11 +39,15 @@ public struct Quote: Sendable, Equatable {
 /// A class, so that `consume` can move the quotes out rather than copy them: it is made on one
 /// worker and then handed, by the runner, to the calling thread; no two threads touch it at once.
 public final class QuoteDigest: DocumentDigest, @unchecked Sendable {
-    /// The distinct coded themes, in coding order; for each its number in the collector's themes
-    /// (nil when it had none when the round started), and its extract, if one was made.
-    var themes: [String] = []
-    var themeNumbers: [Int?] = []
-    var quotes: [Quote?] = []
+    /// A distinct coded theme: its id, its number in the collector's themes (nil when it had none
+    /// when the round started), and its extract, if one was made.
+    struct Theme {
+        var name: String
+        var number: Int?
+        var quote: Quote?
+    }
+    /// In coding order; one array, so a digest makes one allocation for its themes, not three.
+    var themes: [Theme] = []
 }
 
 /// Keeps, for each theme, a bounded pool of the best quote candidates seen so far, plus per-theme
@@ -167,16 +171,17 @@ public final class QuoteCollector: DocumentSink {
         let digest = QuoteDigest()
         guard !document.codes.isEmpty else { return digest }
         digest.themes.reserveCapacity(document.codes.count)
-        digest.themeNumbers.reserveCapacity(document.codes.count)
-        digest.quotes.reserveCapacity(document.codes.count)
         let floors = self.floors
         document.utf8.withUnsafeBufferPointer { buffer in
             let text = QuoteText(buffer)
-            for code in document.codes where !digest.themes.contains(code.theme) {
+            for code in document.codes {
                 let number = floors.themes.index(of: code.theme)
-                digest.themes.append(code.theme)
-                digest.themeNumbers.append(number)
-                digest.quotes.append(candidate(for: code, number: number, of: document, in: text, floors: floors, scratch: &scratch))
+                // Numbers, where both have one, settle it without comparing the ids.
+                if digest.themes.contains(where: { number != nil && $0.number != nil ? $0.number == number : $0.name == code.theme }) {
+                    continue
+                }
+                let quote = candidate(for: code, number: number, of: document, in: text, floors: floors, scratch: &scratch)
+                digest.themes.append(QuoteDigest.Theme(name: code.theme, number: number, quote: quote))
             }
         }
         return digest
@@ -187,16 +192,25 @@ public final class QuoteCollector: DocumentSink {
     /// better), so it costs no text.
     private func candidate(for code: Code, number: Int?, of document: Document, in text: QuoteText, floors: PoolFloors,
                            scratch: inout Scratch) -> Quote? {
-        let sentiment = document.themeSentiment[code.theme] ?? document.sentiment
+        let sentiment = Self.themeSentiment(of: code.theme, in: document) ?? document.sentiment
         let floor = number.flatMap { floors.scores[3 * $0 + QuotePools.sentimentGroup(sentiment?.label)] }
         if let floor, QuoteExtractor.bestScore(of: code) <= floor { return nil }
         guard let draft = QuoteExtractor.draft(code: code, in: text, of: document, maxCharacters: maxCharacters, memo: &scratch.memo)
         else { return nil }
         if let floor, draft.score <= floor { return nil }
-        var quote = QuoteExtractor.quote(draft, code: code, in: text, of: document, sentiment: sentiment, sequence: 0,
-                                         memo: &scratch.memo)
-        quote.stemKeys = scratch.stemKeys(of: draft.entry)
-        return quote
+        let stemKeys = scratch.stemKeys(of: draft.entry)
+        return QuoteExtractor.quote(draft, code: code, in: text, of: document, sentiment: sentiment, sequence: 0,
+                                    stemKeys: stemKeys, memo: &scratch.memo)
+    }
+
+    /// The answer's own sentiment on `theme`, as `document.themeSentiment[theme]`: an answer has a
+    /// few themes, and comparing their ids (mostly the same string storage) costs less than
+    /// hashing one.
+    static func themeSentiment(of theme: String, in document: Document) -> Sentiment? {
+        let all = document.themeSentiment
+        if all.count > 8 { return all[theme] }
+        for (key, value) in all where key == theme { return value }
+        return nil
     }
 
     /// Themes that have at least one quote candidate, in order of their first candidate.

@@ -114,9 +114,9 @@ public enum QuoteExtractor {
         return Draft(entry: entry, clarity: clarity, readability: memo.entries[entry].readability)
     }
 
-    /// The quote of `draft` (the last one `draft` made with `memo`), without `stems` or `stemKeys`.
+    /// The quote of `draft` (the last one `draft` made with `memo`), with `stemKeys` but no `stems`.
     static func quote(_ draft: Draft, code: Code, in text: QuoteText, of document: Document, sentiment: Sentiment?, sequence: Int,
-                      memo: inout WindowMemo) -> Quote {
+                      stemKeys: [UInt64] = [], memo: inout WindowMemo) -> Quote {
         let extract: String
         if let made = memo.entries[draft.entry].text {
             extract = made
@@ -124,17 +124,13 @@ public enum QuoteExtractor {
             extract = Self.text(of: memo.entries[draft.entry], in: text, scratch: &memo.textBytes)
             memo.entries[draft.entry].text = extract
         }
-        var quote = Quote(
+        var respondent = document.response.id
+        if let given = document.response.metadata("respondent")?.scalarText, !given.isEmpty { respondent = given }
+        // Made in one initialiser: setting fields after it made the compiler copy the whole quote.
+        return Quote(
             theme: code.theme, id: document.response.id, question: document.response.question, text: extract,
-            evidence: memo.spans, sentiment: sentiment, score: draft.score, sequence: sequence)
-        if let respondent = document.response.metadata("respondent")?.scalarText, !respondent.isEmpty {
-            quote.respondent = respondent
-        } else {
-            quote.respondent = document.response.id
-        }
-        quote.clarity = draft.clarity
-        quote.readability = draft.readability
-        return quote
+            evidence: memo.spans, sentiment: sentiment, score: draft.score, sequence: sequence, respondent: respondent,
+            stemKeys: stemKeys, clarity: draft.clarity, readability: draft.readability)
     }
 
     /// The highest score an extract for `code` can get: full coverage and full readability. Computed

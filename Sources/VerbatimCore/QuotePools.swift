@@ -61,17 +61,17 @@ struct QuotePools {
         total += 1
         for i in digest.themes.indices {
             // A theme numbered at the start of the round kept its number.
-            let k = digest.themeNumbers[i] ?? themes.insert(digest.themes[i])
+            let k = digest.themes[i].number ?? themes.insert(digest.themes[i].name)
             if k == documents.count {
                 documents.append(0)
                 hasCandidates.append(false)
                 quotes.append(contentsOf: [[], [], []])
             }
             documents[k] += 1
-            guard var quote = digest.quotes[i].take() else { continue }
+            guard var quote = digest.themes[i].quote.take() else { continue }
             if !hasCandidates[k] {
                 hasCandidates[k] = true
-                themeOrder.append(digest.themes[i])
+                themeOrder.append(digest.themes[i].name)
             }
             let p = 3 * k + Self.sentimentGroup(quote.sentiment?.label)
             // Most answers do not make a full pool.

@@ -43,25 +43,48 @@ struct StemCounts: Sendable {
         var added = 0
         keys.withUnsafeMutableBufferPointer { keys in
             values.withUnsafeMutableBufferPointer { values in
-                let mask = keys.count - 1
-                for key in stems {
-                    var i = Int(truncatingIfNeeded: key) & mask
-                    while keys[i] != 0 && keys[i] != key { i = (i + 1) & mask }
-                    if keys[i] == 0 {
-                        keys[i] = key
-                        added += 1
-                    }
-                    values[i] += 1
-                }
+                for key in stems { Self.add(key, 1, keys, values, added: &added) }
             }
         }
         count += added
     }
 
+    /// Adds `value` to `key`'s count in the raw slots, and one to `added` when `key` takes a new slot.
+    @inline(__always)
+    private static func add(_ key: UInt64, _ value: Int32, _ keys: UnsafeMutableBufferPointer<UInt64>,
+                            _ values: UnsafeMutableBufferPointer<Int32>, added: inout Int) {
+        let mask = keys.count - 1
+        var i = Int(truncatingIfNeeded: key) & mask
+        while keys[i] != 0 && keys[i] != key { i = (i + 1) & mask }
+        if keys[i] == 0 {
+            keys[i] = key
+            added += 1
+        }
+        values[i] += value
+    }
+
     /// Adds another table's counts to this one.
     mutating func add(_ other: StemCounts) {
         if (count + other.count) * 2 > keys.count { grow(to: count + other.count) }
-        for (key, value) in zip(other.keys, other.values) where key != 0 { add(key, value) }
+        addSlots(of: other)
+    }
+
+    /// Adds every used slot of `other`; the caller has made room. On raw buffers: growing rehashes
+    /// every key, and early in a run the tables grow often.
+    private mutating func addSlots(of other: StemCounts) {
+        var added = 0
+        keys.withUnsafeMutableBufferPointer { keys in
+            values.withUnsafeMutableBufferPointer { values in
+                other.keys.withUnsafeBufferPointer { otherKeys in
+                    other.values.withUnsafeBufferPointer { otherValues in
+                        for j in otherKeys.indices where otherKeys[j] != 0 {
+                            Self.add(otherKeys[j], otherValues[j], keys, values, added: &added)
+                        }
+                    }
+                }
+            }
+        }
+        count += added
     }
 
     /// The count of `key` (0 when never added: an empty slot's count is 0).
@@ -75,19 +98,9 @@ struct StemCounts: Sendable {
         return i
     }
 
-    /// Adds `value` to `key`'s count; the caller has made room.
-    private mutating func add(_ key: UInt64, _ value: Int32) {
-        let i = slot(of: key)
-        if keys[i] == 0 {
-            keys[i] = key
-            count += 1
-        }
-        values[i] += value
-    }
-
     private mutating func grow(to needed: Int) {
         var bigger = StemCounts(capacity: max(needed, keys.count))
-        for (k, v) in zip(keys, values) where k != 0 { bigger.add(k, v) }
+        bigger.addSlots(of: self)
         self = bigger
     }
 }
@@ -101,11 +114,19 @@ struct StemTables {
     private var themes = ThemeIndex()
     private var themeTables: [StemCounts] = []
 
+    /// Per number in the collector's themes (`QuoteDigest.Theme.number`), the index of its table
+    /// here, or -1: numbers find a table without hashing the theme id, once per answer and theme.
+    private var tableOfNumber: [Int] = []
+
     /// Counts one document: its distinct stem keys (in any order), overall and for each of its themes.
-    mutating func count(_ stems: UnsafeBufferPointer<UInt64>, themes: [String]) {
+    mutating func count(_ stems: UnsafeBufferPointer<UInt64>, themes: [QuoteDigest.Theme]) {
         documentFrequency.add(stems)
-        // Updated in place: taking a table out and back would copy it for every answer.
-        for theme in themes { themeTables[table(theme)].add(stems) }
+        // By index: a `Theme` copied out would retain its quote's every field.
+        for i in themes.indices {
+            let k = themes[i].number.map { table(number: $0, themes[i].name) } ?? table(themes[i].name)
+            // Updated in place: taking a table out and back would copy it for every answer.
+            themeTables[k].add(stems)
+        }
     }
 
     mutating func add(_ other: StemTables) {
@@ -114,6 +135,14 @@ struct StemTables {
     }
 
     func themeFrequency(_ theme: String) -> StemCounts { themes.index(of: theme).map { themeTables[$0] } ?? StemCounts() }
+
+    /// The index of the table of `theme`, numbered `number` in the collector's themes.
+    private mutating func table(number: Int, _ theme: String) -> Int {
+        if number < tableOfNumber.count, tableOfNumber[number] >= 0 { return tableOfNumber[number] }
+        if number >= tableOfNumber.count { tableOfNumber += repeatElement(-1, count: number + 1 - tableOfNumber.count) }
+        tableOfNumber[number] = table(theme)
+        return tableOfNumber[number]
+    }
 
     /// The index of `theme`'s table, made if new.
     private mutating func table(_ theme: String) -> Int {

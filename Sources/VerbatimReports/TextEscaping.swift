@@ -59,39 +59,61 @@ public enum XMLText {
 
 /// Escaping for the HTML report: every piece of data goes through here, so answers that contain
 /// markup show as text.
+///
+/// It works on UTF-8 bytes: every character it replaces is ASCII (or NUL), and an ASCII byte is
+/// always a scalar of its own, so the bytes alone decide (unlike Markdown's, no `Character` check).
 public enum HTMLText {
+    /// `& < > " '` as entities, NUL as U+FFFD; everything else as it is.
     public static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\0": out += "\u{FFFD}"
-            default: out.unicodeScalars.append(scalar)
-            }
+        var s = s
+        let escaped: [UInt8]? = s.withUTF8 { bytes in
+            // Most labels and ids need nothing: then the string itself is kept.
+            guard firstSpecial(bytes, from: 0) < bytes.count else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 16)
+            appendEscaped(bytes, to: &out)
+            return out
         }
-        return out
+        return escaped.map { String(decoding: $0, as: UTF8.self) } ?? s
     }
 
     /// `text` escaped, with the given scalar ranges wrapped in `<mark>`.
     public static func highlight(_ text: String, spans: [Range<Int>]) -> String {
-        let scalars = Array(text.unicodeScalars)
-        func piece(_ a: Int, _ b: Int) -> String {
-            var s = String.UnicodeScalarView()
-            s.append(contentsOf: scalars[max(0, a)..<min(b, scalars.count)])
-            return escape(String(s))
+        SpanHighlight.render(text, spans: spans, open: "<mark>", close: "</mark>", escape: appendEscaped)
+    }
+
+    /// Appends the escape of the UTF-8 text `bytes` to `out`: the runs between special bytes are
+    /// copied whole.
+    static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var run = 0
+        while run < bytes.count {
+            let i = firstSpecial(bytes, from: run)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+            guard i < bytes.count else { break }
+            switch bytes[i] {
+            case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): out.append(contentsOf: "&#39;".utf8)
+            default: out.append(contentsOf: [0xEF, 0xBF, 0xBD])  // NUL: U+FFFD
+            }
+            run = i + 1
         }
-        var out = ""
-        var pos = 0
-        for r in MarkdownText.mergedSpans(spans) where r.lowerBound >= pos && r.upperBound <= scalars.count {
-            out += piece(pos, r.lowerBound) + "<mark>" + piece(r.lowerBound, r.upperBound) + "</mark>"
-            pos = r.upperBound
+    }
+
+    /// The bytes `escape` replaces, all below 64: NUL `"` `&` `'` `<` `>`, as bits of one word.
+    static let specialBits: UInt64 = 1 | 1 << 0x22 | 1 << 0x26 | 1 << 0x27 | 1 << 0x3C | 1 << 0x3E
+
+    /// The index of the first byte at or after `start` that `escape` replaces (`bytes.count` if none).
+    static func firstSpecial(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 64 && (specialBits >> UInt64(b)) & 1 != 0 { return i }
+            i += 1
         }
-        return out + piece(pos, scalars.count)
+        return i
     }
 }
 

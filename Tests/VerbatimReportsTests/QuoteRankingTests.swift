@@ -79,7 +79,7 @@ import VerbatimTestSupport
             }
         }
         #expect(parallel.ranked("funding") == serial.ranked("funding"))
-        #expect(docs.suffix(5).contains { (parallel.makeDigest($0).quotes.first ?? nil) == nil },
+        #expect(docs.suffix(5).contains { (parallel.makeDigest($0).themes.first?.quote ?? nil) == nil },
                 "a full pool lets some candidates go unextracted")
         #expect(parallel.jsonLines(themes: ["funding"], selection: QuoteSelection(perTheme: 2))
                 == serial.jsonLines(themes: ["funding"], selection: QuoteSelection(perTheme: 2)))
