@@ -1,3 +1,5 @@
+import VerbatimCore
+
 /// 0 to 16 bytes held in two machine words, zero padded, with the count kept by the caller: a short
 /// word or stem compares, hashes and copies in a few instructions instead of a loop over its bytes.
 /// Nearly every word of a survey answer is this short.
@@ -7,15 +9,14 @@ struct ShortBytes: Equatable {
     var low: UInt64
     var high: UInt64
 
-    /// Packs `bytes` (at most `maxCount`), reading only inside them: two overlapping loads rather
-    /// than a byte at a time, the bytes both loads hold landing on the same bits.
+    /// Packs `bytes` (at most `maxCount`), reading only inside them: overlapping loads rather than
+    /// a byte at a time, the bytes both loads hold landing on the same bits.
     @inline(__always)
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         let n = bytes.count
         assert(n <= Self.maxCount)
-        guard n >= 4, let base = bytes.baseAddress else {
-            // 0 to 3 bytes: first, middle and last (some of them the same byte).
-            low = n == 0 ? 0 : UInt64(bytes[0]) | UInt64(bytes[n / 2]) &<< UInt64(8 * (n / 2)) | UInt64(bytes[n - 1]) &<< UInt64(8 * (n - 1))
+        guard n > 0, let base = bytes.baseAddress else {
+            low = 0
             high = 0
             return
         }
@@ -25,8 +26,7 @@ struct ShortBytes: Equatable {
             // Bytes 8..<n are the top n - 8 bytes of the last eight.
             high = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &>> UInt64(8 * (16 - n))
         } else {
-            low = UInt64(UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)))
-                | UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))) &<< UInt64(8 * (n - 4))
+            low = ByteHash.tail(raw, from: 0, to: n)
             high = 0
         }
     }

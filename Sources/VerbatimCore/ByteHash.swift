@@ -52,11 +52,11 @@ public enum ByteHash {
         return a[0] == b[0]
     }
 
-    /// Bytes `i..<n` (1 to 7 of them) as a little-endian number, read in two overlapping loads rather
+    /// Bytes `i..<n` (1 to 8 of them) as a little-endian number, read in two overlapping loads rather
     /// than a byte at a time (most words and stems are that short): the bytes both loads hold land
     /// on the same bits.
     @inlinable @inline(__always)
-    static func tail(_ raw: UnsafeRawPointer, from i: Int, to n: Int) -> UInt64 {
+    public static func tail(_ raw: UnsafeRawPointer, from i: Int, to n: Int) -> UInt64 {
         let r = n - i
         if r >= 4 {
             return UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)))

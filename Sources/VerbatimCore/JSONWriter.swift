@@ -123,21 +123,20 @@ public struct JSONWriter: ~Copyable {
 
     /// Writes `"key":`; the next call writes its value.
     public mutating func key(_ key: String) {
-        prefix()
-        appendString(key)
-        append(UInt8(ascii: ":"))
-        afterKey = true
+        string(key)
+        endKey()
     }
 
     /// `key(_:)` for a key written in the source: no `String` to unpack, and nothing to escape
     /// (checked in debug builds). Record writers call it for every key of every line.
     public mutating func key(literal key: StaticString) {
-        prefix()
-        key.withUTF8Buffer { text in
-            reserve(text.count + 3)
-            storeLiteral(text)
-            store(UInt8(ascii: ":"))
-        }
+        string(literal: key)
+        endKey()
+    }
+
+    /// The colon after a key, whose value comes next without a comma.
+    private mutating func endKey() {
+        append(UInt8(ascii: ":"))
         afterKey = true
     }
 
@@ -145,18 +144,12 @@ public struct JSONWriter: ~Copyable {
     public mutating func string(literal s: StaticString) {
         prefix()
         s.withUTF8Buffer { text in
+            assert(!text.contains(where: Self.needsEscape), "\(text) needs escaping")
             reserve(text.count + 2)
-            storeLiteral(text)
+            store(UInt8(ascii: "\""))
+            store(text)
+            store(UInt8(ascii: "\""))
         }
-    }
-
-    /// Stores `"text"`; the caller reserved room.
-    @inline(__always)
-    private mutating func storeLiteral(_ text: UnsafeBufferPointer<UInt8>) {
-        assert(!text.contains(where: Self.needsEscape), "\(text) needs escaping")
-        store(UInt8(ascii: "\""))
-        store(text)
-        store(UInt8(ascii: "\""))
     }
 
     public mutating func string(_ s: String) { prefix(); appendString(s) }
