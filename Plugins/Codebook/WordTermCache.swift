@@ -74,15 +74,6 @@ struct WordTermCache: ~Copyable {
         }
     }
 
-    /// Appends the word's term ids to `output` and returns its flags; nil when the word is not
-    /// known with this stem.
-    func read(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, stem: UnsafeBufferPointer<UInt8>,
-              into output: inout ScratchBuffer<Int32>) -> Int32? {
-        guard let known = lookup(word, hash: hash, stem: stem) else { return nil }
-        output.append(contentsOf: known.terms)
-        return known.flags
-    }
-
     /// Keeps the word's flags and terms, unless the word is known already (with any stem: the
     /// first stays). Empties the memo first when it is full.
     mutating func insert(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, stem: UnsafeBufferPointer<UInt8>,

@@ -28,29 +28,6 @@ import VerbatimTestSupport
         }
     }
 
-    @Test func wordTermCacheChecksTheStem() {
-        var cache = WordTermCache()
-        var terms = ScratchBuffer<Int32>()
-        let word: [UInt8] = Array("Funding".utf8), stem: [UInt8] = Array("fund".utf8), other: [UInt8] = Array("funding".utf8)
-        withBytes(word) { w in
-            let hash = ByteHash.hash(w)
-            withBytes(stem) { s in
-                #expect(cache.read(w, hash: hash, stem: s, into: &terms) == nil)
-                [Int32(3), 7].withUnsafeBufferPointer { cache.insert(w, hash: hash, stem: s, flags: 1 << 25, terms: $0) }
-                #expect(cache.read(w, hash: hash, stem: s, into: &terms) == 1 << 25)
-                #expect(Array(terms.elements) == [3, 7])
-            }
-            withBytes(other) { s in
-                // The same word with another stem is not the cached word.
-                #expect(cache.read(w, hash: hash, stem: s, into: &terms) == nil)
-                [Int32(9)].withUnsafeBufferPointer { cache.insert(w, hash: hash, stem: s, flags: 0, terms: $0) }
-                #expect(cache.read(w, hash: hash, stem: s, into: &terms) == nil)
-            }
-            // The first stem stays.
-            withBytes(stem) { s in #expect(cache.read(w, hash: hash, stem: s, into: &terms) == 1 << 25) }
-        }
-    }
-
     @Test func evidenceOnOneSpanIsOrderedByRuleName() throws {
         let f = try CodebookFixture(oneTheme(["{id: zeta, match: budget}", "{id: alpha, match: [budget, budgets]}", "{id: mid, match: cut}"]))
         let document = try f.harness.run("The budget was cut.")

@@ -60,6 +60,11 @@ import VerbatimCore
                 let still = cache.lookup(w, hash: hash, stem: s)
                 #expect(still == nil)
             }
+            // The first stem is still found.
+            withSlice(stem, fill: 0) { s in
+                let first = cache.lookup(w, hash: hash, stem: s)
+                #expect(first?.flags == 1 << 25)
+            }
             let count = cache.count
             #expect(count == 1)
         }
