@@ -69,41 +69,110 @@ public struct ICUTokenizerStage: Stage {
                 try segmenter.segment(text, words: &words, sentences: &sentenceBounds)
             }
             let sentences = sentenceBounds.map { ByteSpan(start: $0.start, end: $0.end) }
-            var tokens: [Token] = []
-            tokens.reserveCapacity(words.count / 2 + 1)
-            var pool: [UInt8] = []
-            pool.reserveCapacity(document.utf8.count)
-            var sentence = 0
-            let keepPunctuation = self.keepPunctuation
-            let folder = self.folder
-            try document.utf8.withUnsafeBufferPointer { text in
-                for w in words {
-                    let bytes = UnsafeBufferPointer(rebasing: text[Int(w.start)..<Int(w.end)])
-                    let kind: Token.Kind
-                    switch w.kind {
-                    case .letter: kind = .word
-                    case .number: kind = .number
-                    case .kana: kind = .kana
-                    case .ideographic: kind = .ideographic
-                    case .none:
-                        if !keepPunctuation || Self.isWhiteSpace(bytes) { continue }
-                        kind = .punctuation
-                    }
-                    while sentence + 1 < sentences.count, sentences[sentence].end <= w.start { sentence += 1 }
-                    let normalizedStart = Int32(pool.count)
-                    try Self.normalize(bytes, into: &pool, folder: folder)
-                    // Invisible characters (a byte-order mark, a zero-width space) fold to nothing:
-                    // an empty token would only confuse later stages.
-                    if pool.count == Int(normalizedStart) { continue }
-                    tokens.append(Token(start: w.start, end: w.end, kind: kind, normalizedStart: normalizedStart,
-                                        normalizedEnd: Int32(pool.count), sentence: Int32(sentence)))
-                }
+            let keepPunctuation = self.keepPunctuation, folder = self.folder
+            let (tokens, pool) = try document.utf8.withUnsafeBufferPointer { text in
+                UTF8Scan.isASCII(text)
+                    ? Self.asciiTokens(text, words: words, sentences: sentences, keepPunctuation: keepPunctuation)
+                    : try Self.tokens(text, words: words, sentences: sentences, keepPunctuation: keepPunctuation, folder: folder)
             }
             document.tokens = tokens
             document.normalizedPool = pool
             document.stemPool = []
             document.sentences = sentences
             document.assigned.formUnion([.tokens, .sentences])
+        }
+
+        /// Tokens of an ASCII text. NFKC_Casefold of ASCII is lower-casing, which keeps every byte in
+        /// place, so the pool is the lower-cased text and each token's normalised range is its own range.
+        /// Tokens that touch in the text touch in the pool, as readers of glued tokens expect.
+        static func asciiTokens(
+            _ text: UnsafeBufferPointer<UInt8>, words: [WordBoundary], sentences: [ByteSpan], keepPunctuation: Bool
+        ) -> ([Token], [UInt8]) {
+            let pool = lowercasedASCII(text)
+            var tokens: [Token] = []
+            tokens.reserveCapacity(words.count / 2 + 1)
+            var sentence = 0
+            for w in words {
+                if w.kind == .none, !keepPunctuation || isASCIIWhiteSpace(text, w.start, w.end) { continue }
+                let kind = tokenKind(w.kind)
+                while sentence + 1 < sentences.count, sentences[sentence].end <= w.start { sentence += 1 }
+                tokens.append(Token(start: w.start, end: w.end, kind: kind, normalizedStart: w.start,
+                                    normalizedEnd: w.end, sentence: Int32(sentence)))
+            }
+            return (tokens, pool)
+        }
+
+        /// Tokens of any text: each normalised form is appended to the pool, ASCII ones lower-cased and
+        /// the rest folded by ICU.
+        static func tokens(
+            _ text: UnsafeBufferPointer<UInt8>, words: [WordBoundary], sentences: [ByteSpan], keepPunctuation: Bool,
+            folder: ICUCaseFolder
+        ) throws -> ([Token], [UInt8]) {
+            var tokens: [Token] = []
+            tokens.reserveCapacity(words.count / 2 + 1)
+            var pool: [UInt8] = []
+            pool.reserveCapacity(text.count)
+            var sentence = 0
+            for w in words {
+                let bytes = UnsafeBufferPointer(rebasing: text[Int(w.start)..<Int(w.end)])
+                if w.kind == .none, !keepPunctuation || isWhiteSpace(bytes) { continue }
+                let kind = tokenKind(w.kind)
+                while sentence + 1 < sentences.count, sentences[sentence].end <= w.start { sentence += 1 }
+                let normalizedStart = Int32(pool.count)
+                try normalize(bytes, into: &pool, folder: folder)
+                // Invisible characters (a byte-order mark, a zero-width space) fold to nothing:
+                // an empty token would only confuse later stages.
+                if pool.count == Int(normalizedStart) { continue }
+                tokens.append(Token(start: w.start, end: w.end, kind: kind, normalizedStart: normalizedStart,
+                                    normalizedEnd: Int32(pool.count), sentence: Int32(sentence)))
+            }
+            return (tokens, pool)
+        }
+
+        /// The token kind of a word-break segment; ICU's "none" segments left after white space is
+        /// dropped are punctuation, symbols and emoji.
+        @inline(__always)
+        static func tokenKind(_ kind: WordSegmentKind) -> Token.Kind {
+            switch kind {
+            case .letter: return .word
+            case .number: return .number
+            case .kana: return .kana
+            case .ideographic: return .ideographic
+            case .none: return .punctuation
+            }
+        }
+
+        /// ASCII text lower-cased eight bytes at a time: for bytes below 0x80, adding 0x3F sets bit 7
+        /// from "A" up and adding 0x25 sets it from "[" up, with no carry between bytes.
+        static func lowercasedASCII(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+            [UInt8](unsafeUninitializedCapacity: text.count) { out, initialized in
+                guard let src = text.baseAddress, let dst = out.baseAddress else { return }
+                var i = 0
+                while i + 8 <= text.count {
+                    let w = UnsafeRawPointer(src).loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    let upper = (w &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(w &+ 0x2525_2525_2525_2525) & 0x8080_8080_8080_8080
+                    UnsafeMutableRawPointer(dst).storeBytes(of: w | upper >> 2, toByteOffset: i, as: UInt64.self)
+                    i += 8
+                }
+                while i < text.count {
+                    let b = src[i]
+                    dst[i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+                    i += 1
+                }
+                initialized = text.count
+            }
+        }
+
+        /// True when bytes `start..<end` of ASCII text are all white space (tab to carriage return, space).
+        @inline(__always)
+        static func isASCIIWhiteSpace(_ text: UnsafeBufferPointer<UInt8>, _ start: Int32, _ end: Int32) -> Bool {
+            var i = Int(start)
+            while i < Int(end) {
+                let b = text[i]
+                guard b == 0x20 || (b >= 0x09 && b <= 0x0D) else { return false }
+                i += 1
+            }
+            return true
         }
 
         /// True for segments made only of white space: Unicode's White_Space characters, decoded from

@@ -70,12 +70,15 @@ public struct SentenceBoundary: Sendable, Equatable {
 /// Word and sentence boundaries over UTF-8 text, from ICU's break iterators.
 ///
 /// One instance per worker thread: ICU iterators are not thread-safe, and opening one costs
-/// microseconds, so they are opened once and re-pointed at each text with `ubrk_setUText`.
+/// microseconds, so they are opened once and re-pointed at each text. The iterators keep pointing
+/// into the staged text until the next call.
 public final class ICUSegmenter {
     private let wordIterator: OpaquePointer
     private let sentenceIterator: OpaquePointer
     // Raw pointer, not UText: a stored property of an ICU type would make every client load CICU.
+    // Used only for ill-formed UTF-8; well-formed text is staged as UTF-16.
     private var utext: UnsafeMutableRawPointer?
+    private var staged = UTF16Text()
 
     public init(locale: String = "en") throws(ICUFailure) {
         var status = U_ZERO_ERROR
@@ -121,33 +124,77 @@ public final class ICUSegmenter {
         words: inout [WordBoundary],
         sentences: inout [SentenceBoundary]
     ) throws(ICUFailure) {
+        try segment(text, words: &words, sentences: &sentences, staging: true)
+    }
+
+    /// The same boundaries read through ICU's own UTF-8 reader, whatever the text: tests compare the
+    /// UTF-16 staging with it.
+    func segmentThroughUTF8Reader(
+        _ text: UnsafeBufferPointer<UInt8>,
+        words: inout [WordBoundary],
+        sentences: inout [SentenceBoundary]
+    ) throws(ICUFailure) {
+        try segment(text, words: &words, sentences: &sentences, staging: false)
+    }
+
+    private func segment(
+        _ text: UnsafeBufferPointer<UInt8>,
+        words: inout [WordBoundary],
+        sentences: inout [SentenceBoundary],
+        staging: Bool
+    ) throws(ICUFailure) {
         words.removeAll(keepingCapacity: true)
         sentences.removeAll(keepingCapacity: true)
-        guard let base = text.baseAddress, text.count > 0 else { return }
+        guard text.count > 0 else { return }
+        if staging, staged.stage(text) {
+            var status = U_ZERO_ERROR
+            cicu_ubrk_setText(wordIterator, staged.units, Int32(staged.count), &status)
+            guard cicu_is_failure(status) == 0 else { throw ICUFailure("ubrk_setText", status) }
+            cicu_ubrk_setText(sentenceIterator, staged.units, Int32(staged.count), &status)
+            guard cicu_is_failure(status) == 0 else { throw ICUFailure("ubrk_setText", status) }
+            if staged.isASCII {
+                collect(&words, &sentences) { $0 }
+            } else {
+                collect(&words, &sentences) { staged.byteOffset($0) }
+            }
+        } else {
+            try setUTF8(text)
+            collect(&words, &sentences) { $0 }
+        }
+    }
+
+    /// Points both iterators at ill-formed UTF-8 through ICU's UTF-8 reader (offsets in bytes).
+    private func setUTF8(_ text: UnsafeBufferPointer<UInt8>) throws(ICUFailure) {
         var status = U_ZERO_ERROR
-        let ut = base.withMemoryRebound(to: CChar.self, capacity: text.count) { chars in
+        let ut = text.baseAddress!.withMemoryRebound(to: CChar.self, capacity: text.count) { chars in
             cicu_utext_openUTF8(utext?.assumingMemoryBound(to: UText.self), chars, Int64(text.count), &status)
         }
         guard cicu_is_failure(status) == 0, let ut else { throw ICUFailure("utext_openUTF8", status) }
         utext = UnsafeMutableRawPointer(ut)
-
         cicu_ubrk_setUText(wordIterator, ut, &status)
         guard cicu_is_failure(status) == 0 else { throw ICUFailure("ubrk_setUText", status) }
+        cicu_ubrk_setUText(sentenceIterator, ut, &status)
+        guard cicu_is_failure(status) == 0 else { throw ICUFailure("ubrk_setUText", status) }
+    }
+
+    /// Reads both iterators' boundaries, mapping ICU's offsets to byte offsets with `offset`.
+    @inline(__always)
+    private func collect(
+        _ words: inout [WordBoundary], _ sentences: inout [SentenceBoundary], offset: (Int32) -> Int32
+    ) {
         var start = cicu_ubrk_first(wordIterator)
         while true {
             let end = cicu_ubrk_next(wordIterator)
             if end < 0 { break }
-            words.append(WordBoundary(start: start, end: end, kind: WordSegmentKind(ruleStatus: cicu_ubrk_getRuleStatus(wordIterator))))
+            let kind = WordSegmentKind(ruleStatus: cicu_ubrk_getRuleStatus(wordIterator))
+            words.append(WordBoundary(start: offset(start), end: offset(end), kind: kind))
             start = end
         }
-
-        cicu_ubrk_setUText(sentenceIterator, ut, &status)
-        guard cicu_is_failure(status) == 0 else { throw ICUFailure("ubrk_setUText", status) }
         start = cicu_ubrk_first(sentenceIterator)
         while true {
             let end = cicu_ubrk_next(sentenceIterator)
             if end < 0 { break }
-            sentences.append(SentenceBoundary(start: start, end: end))
+            sentences.append(SentenceBoundary(start: offset(start), end: offset(end)))
             start = end
         }
     }
