@@ -350,9 +350,11 @@ public struct JSONWriter: ~Copyable {
     static func mayNeedEscape(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
-        let control = (word &- ones &* 0x20) & ~word & highs != 0
-        return control || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
-            || hasZeroByte(word ^ (ones &* 0x7F))
+        // The four tests are or-ed before the one branch: text that needs escaping is rare.
+        func zeroBytes(_ v: UInt64) -> UInt64 { (v &- ones) & ~v }
+        let control = (word &- ones &* 0x20) & ~word
+        let marks = control | zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
+            | zeroBytes(word ^ (ones &* 0x7F))
+        return marks & highs != 0
     }
 }

@@ -183,6 +183,36 @@ import VerbatimCore
         }
     }
 
+    /// The parser skips plain string bytes eight at a time; the closing quote, an escape and a raw
+    /// control byte must each be found at every offset of such a block.
+    @Test func stringEndsAndEscapesAreFoundAtEveryOffset() throws {
+        func parse(_ bytes: [UInt8]) throws(JSONParser.Failure) -> JSONValue {
+            try bytes.withUnsafeBufferPointer { b throws(JSONParser.Failure) in try JSONParser.parse(b) }
+        }
+        let fillers: [UInt8] = [0x20, 0x23, 0x5B, 0x5D, 0x7E, 0x7F, 0x41]
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, 25] {
+            for filler in fillers {
+                let body = [UInt8](repeating: filler, count: length)
+                // The string ends wherever its quote is.
+                let plain = try parse(Array("\"".utf8) + body + Array("\" ".utf8))
+                #expect(plain == .string(String(decoding: body, as: UTF8.self)))
+                for position in 0..<length {
+                    var escaped = body
+                    escaped.replaceSubrange(position...position, with: Array("\\n".utf8))
+                    let value = try parse(Array("\"".utf8) + escaped + Array("\"".utf8))
+                    var expected = body
+                    expected[position] = 0x0A
+                    #expect(value == .string(String(decoding: expected, as: UTF8.self)), "escape at \(position) of \(length)")
+                    var raw = body
+                    raw[position] = 0x0A
+                    #expect(throws: JSONParser.Failure.self, "raw line feed at \(position) of \(length)") {
+                        try parse(Array("\"".utf8) + raw + Array("\"".utf8))
+                    }
+                }
+            }
+        }
+    }
+
     @Test(arguments: [
         (0.0, "0"), (-0.0, "0"), (3, "3"), (-42, "-42"), (0.5, "0.5"), (-1.25, "-1.25"), (2.0 / 3, "0.6667"),
         (1.23456, "1.2346"), (0.00004, "0"), (-0.00004, "0"), (0.00016, "0.0002"), (123_456.789, "123456.789"),
