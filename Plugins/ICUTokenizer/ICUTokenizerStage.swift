@@ -46,10 +46,6 @@ public struct ICUTokenizerStage: Stage {
         let segmenter: ICUSegmenter
         let folder: ICUCaseFolder
         let keepPunctuation: Bool
-        // Scratch buffers reused across documents (swapped out while in use, so the hot loop works
-        // on locals rather than on class properties with their exclusivity checks).
-        private var wordBuffer: [WordBoundary] = []
-        private var sentenceBuffer: [SentenceBoundary] = []
 
         init(locale: String, keepPunctuation: Bool) throws {
             segmenter = try ICUSegmenter(locale: locale)
@@ -58,22 +54,15 @@ public struct ICUTokenizerStage: Stage {
         }
 
         func process(_ document: inout Document) throws {
-            var words = wordBuffer, sentenceBounds = sentenceBuffer
-            wordBuffer = []
-            sentenceBuffer = []
-            defer {
-                wordBuffer = words
-                sentenceBuffer = sentenceBounds
-            }
-            try document.utf8.withUnsafeBufferPointer { text in
-                try segmenter.segment(text, words: &words, sentences: &sentenceBounds)
-            }
-            let sentences = sentenceBounds.map { ByteSpan(start: $0.start, end: $0.end) }
-            let keepPunctuation = self.keepPunctuation, folder = self.folder
-            let (tokens, pool) = try document.utf8.withUnsafeBufferPointer { text in
-                UTF8Scan.isASCII(text)
+            let segmenter = self.segmenter, keepPunctuation = self.keepPunctuation, folder = self.folder
+            let (tokens, pool, sentences) = try document.utf8.withUnsafeBufferPointer { text in
+                try segmenter.segment(text)
+                let words = segmenter.wordBoundaries
+                let sentences = segmenter.sentenceBoundaries.map { ByteSpan(start: $0.start, end: $0.end) }
+                let (tokens, pool) = UTF8Scan.isASCII(text)
                     ? Self.asciiTokens(text, words: words, sentences: sentences, keepPunctuation: keepPunctuation)
                     : try Self.tokens(text, words: words, sentences: sentences, keepPunctuation: keepPunctuation, folder: folder)
+                return (tokens, pool, sentences)
             }
             document.tokens = tokens
             document.normalizedPool = pool
@@ -86,18 +75,22 @@ public struct ICUTokenizerStage: Stage {
         /// place, so the pool is the lower-cased text and each token's normalised range is its own range.
         /// Tokens that touch in the text touch in the pool, as readers of glued tokens expect.
         static func asciiTokens(
-            _ text: UnsafeBufferPointer<UInt8>, words: [WordBoundary], sentences: [ByteSpan], keepPunctuation: Bool
+            _ text: UnsafeBufferPointer<UInt8>, words: UnsafeBufferPointer<WordBoundary>, sentences: [ByteSpan],
+            keepPunctuation: Bool
         ) -> ([Token], [UInt8]) {
             let pool = lowercasedASCII(text)
-            var tokens: [Token] = []
-            tokens.reserveCapacity(words.count / 2 + 1)
-            var sentence = 0
-            for w in words {
-                if w.kind == .none, !keepPunctuation || isASCIIWhiteSpace(text, w.start, w.end) { continue }
-                let kind = tokenKind(w.kind)
-                while sentence + 1 < sentences.count, sentences[sentence].end <= w.start { sentence += 1 }
-                tokens.append(Token(start: w.start, end: w.end, kind: kind, normalizedStart: w.start,
-                                    normalizedEnd: w.end, sentence: Int32(sentence)))
+            // At most one token per segment: written in place, without an append's checks.
+            let tokens = [Token](unsafeUninitializedCapacity: words.count) { out, initialized in
+                var n = 0, sentence = 0
+                for w in words {
+                    if w.kind == .none, !keepPunctuation || isASCIIWhiteSpace(text, w.start, w.end) { continue }
+                    while sentence + 1 < sentences.count, sentences[sentence].end <= w.start { sentence += 1 }
+                    out.initializeElement(at: n, to: Token(start: w.start, end: w.end, kind: tokenKind(w.kind),
+                                                           normalizedStart: w.start, normalizedEnd: w.end,
+                                                           sentence: Int32(sentence)))
+                    n += 1
+                }
+                initialized = n
             }
             return (tokens, pool)
         }
@@ -105,11 +98,11 @@ public struct ICUTokenizerStage: Stage {
         /// Tokens of any text: each normalised form is appended to the pool, ASCII ones lower-cased and
         /// the rest folded by ICU.
         static func tokens(
-            _ text: UnsafeBufferPointer<UInt8>, words: [WordBoundary], sentences: [ByteSpan], keepPunctuation: Bool,
-            folder: ICUCaseFolder
+            _ text: UnsafeBufferPointer<UInt8>, words: UnsafeBufferPointer<WordBoundary>, sentences: [ByteSpan],
+            keepPunctuation: Bool, folder: ICUCaseFolder
         ) throws -> ([Token], [UInt8]) {
             var tokens: [Token] = []
-            tokens.reserveCapacity(words.count / 2 + 1)
+            tokens.reserveCapacity(words.count)
             var pool: [UInt8] = []
             pool.reserveCapacity(text.count)
             var sentence = 0

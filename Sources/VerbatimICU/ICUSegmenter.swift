@@ -79,6 +79,20 @@ public final class ICUSegmenter {
     // Used only for ill-formed UTF-8; well-formed text is staged as UTF-16.
     private var utext: UnsafeMutableRawPointer?
     private var staged = UTF16Text()
+    private var boundaries = BoundaryStorage()
+    private var wordCount = 0
+    private var sentenceCount = 0
+
+    /// The word-break segments of the last text segmented, in order and covering it, spaces and
+    /// punctuation included (kind `.none`); valid until the next call.
+    public var wordBoundaries: UnsafeBufferPointer<WordBoundary> {
+        UnsafeBufferPointer(start: boundaries.words, count: wordCount)
+    }
+
+    /// The sentence-break segments of the last text segmented; valid until the next call.
+    public var sentenceBoundaries: UnsafeBufferPointer<SentenceBoundary> {
+        UnsafeBufferPointer(start: boundaries.sentences, count: sentenceCount)
+    }
 
     public init(locale: String = "en") throws(ICUFailure) {
         var status = U_ZERO_ERROR
@@ -110,42 +124,42 @@ public final class ICUSegmenter {
         word: (Int, Int, WordSegmentKind) -> Void,
         sentence: (Int, Int) -> Void
     ) throws(ICUFailure) {
-        var words: [WordBoundary] = []
-        var sentences: [SentenceBoundary] = []
-        try segment(text, words: &words, sentences: &sentences)
-        for w in words { word(Int(w.start), Int(w.end), w.kind) }
-        for s in sentences { sentence(Int(s.start), Int(s.end)) }
+        try segment(text)
+        for w in wordBoundaries { word(Int(w.start), Int(w.end), w.kind) }
+        for s in sentenceBoundaries { sentence(Int(s.start), Int(s.end)) }
     }
 
-    /// Segments `text` into the two arrays (emptied first, capacity kept): the fast path, with no
-    /// call back per segment.
+    /// Segments `text` into the two arrays (emptied first, capacity kept).
     public func segment(
         _ text: UnsafeBufferPointer<UInt8>,
         words: inout [WordBoundary],
         sentences: inout [SentenceBoundary]
     ) throws(ICUFailure) {
-        try segment(text, words: &words, sentences: &sentences, staging: true)
+        try segment(text)
+        words.removeAll(keepingCapacity: true)
+        sentences.removeAll(keepingCapacity: true)
+        words.append(contentsOf: wordBoundaries)
+        sentences.append(contentsOf: sentenceBoundaries)
+    }
+
+    /// Segments `text` into `wordBoundaries` and `sentenceBoundaries`: the fast path, which fills
+    /// storage the segmenter keeps from text to text.
+    public func segment(_ text: UnsafeBufferPointer<UInt8>) throws(ICUFailure) {
+        try segment(text, staging: true)
     }
 
     /// The same boundaries read through ICU's own UTF-8 reader, whatever the text: tests compare the
     /// UTF-16 staging with it.
-    func segmentThroughUTF8Reader(
-        _ text: UnsafeBufferPointer<UInt8>,
-        words: inout [WordBoundary],
-        sentences: inout [SentenceBoundary]
-    ) throws(ICUFailure) {
-        try segment(text, words: &words, sentences: &sentences, staging: false)
+    func segmentThroughUTF8Reader(_ text: UnsafeBufferPointer<UInt8>) throws(ICUFailure) {
+        try segment(text, staging: false)
     }
 
-    private func segment(
-        _ text: UnsafeBufferPointer<UInt8>,
-        words: inout [WordBoundary],
-        sentences: inout [SentenceBoundary],
-        staging: Bool
-    ) throws(ICUFailure) {
-        words.removeAll(keepingCapacity: true)
-        sentences.removeAll(keepingCapacity: true)
+    private func segment(_ text: UnsafeBufferPointer<UInt8>, staging: Bool) throws(ICUFailure) {
+        wordCount = 0
+        sentenceCount = 0
         guard text.count > 0 else { return }
+        // Every segment holds at least one byte, so there are at most as many as bytes.
+        boundaries.reserve(text.count)
         if staging, staged.stage(text) {
             var status = U_ZERO_ERROR
             cicu_ubrk_setText(wordIterator, staged.units, Int32(staged.count), &status)
@@ -153,13 +167,14 @@ public final class ICUSegmenter {
             cicu_ubrk_setText(sentenceIterator, staged.units, Int32(staged.count), &status)
             guard cicu_is_failure(status) == 0 else { throw ICUFailure("ubrk_setText", status) }
             if staged.isASCII {
-                collect(&words, &sentences) { $0 }
+                collect { $0 }
             } else {
-                collect(&words, &sentences) { staged.byteOffset($0) }
+                let map = staged.byteOffsets
+                collect { map[Int($0)] }
             }
         } else {
             try setUTF8(text)
-            collect(&words, &sentences) { $0 }
+            collect { $0 }
         }
     }
 
@@ -179,24 +194,56 @@ public final class ICUSegmenter {
 
     /// Reads both iterators' boundaries, mapping ICU's offsets to byte offsets with `offset`.
     @inline(__always)
-    private func collect(
-        _ words: inout [WordBoundary], _ sentences: inout [SentenceBoundary], offset: (Int32) -> Int32
-    ) {
+    private func collect(offset: (Int32) -> Int32) {
+        let words = boundaries.words, sentences = boundaries.sentences
+        var n = 0
         var start = cicu_ubrk_first(wordIterator)
         while true {
             let end = cicu_ubrk_next(wordIterator)
             if end < 0 { break }
             let kind = WordSegmentKind(ruleStatus: cicu_ubrk_getRuleStatus(wordIterator))
-            words.append(WordBoundary(start: offset(start), end: offset(end), kind: kind))
+            words[n] = WordBoundary(start: offset(start), end: offset(end), kind: kind)
+            n += 1
             start = end
         }
+        wordCount = n
+        n = 0
         start = cicu_ubrk_first(sentenceIterator)
         while true {
             let end = cicu_ubrk_next(sentenceIterator)
             if end < 0 { break }
-            sentences.append(SentenceBoundary(start: offset(start), end: offset(end)))
+            sentences[n] = SentenceBoundary(start: offset(start), end: offset(end))
+            n += 1
             start = end
         }
+        sentenceCount = n
+    }
+}
+
+/// Room for the boundaries of one text, kept from text to text.
+struct BoundaryStorage: ~Copyable {
+    private(set) var words: UnsafeMutablePointer<WordBoundary>
+    private(set) var sentences: UnsafeMutablePointer<SentenceBoundary>
+    private var capacity = 512
+
+    init() {
+        words = .allocate(capacity: capacity)
+        sentences = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        words.deallocate()
+        sentences.deallocate()
+    }
+
+    /// Makes room for `count` boundaries of each kind; what was stored is dropped.
+    mutating func reserve(_ count: Int) {
+        guard count > capacity else { return }
+        words.deallocate()
+        sentences.deallocate()
+        capacity = max(count, capacity * 2)
+        words = .allocate(capacity: capacity)
+        sentences = .allocate(capacity: capacity)
     }
 }
 

@@ -6,7 +6,7 @@
 struct UTF16Text: ~Copyable {
     private(set) var units: UnsafeMutablePointer<UInt16>
     /// The UTF-8 offset of each UTF-16 unit, and of the end; filled only when the text is not ASCII.
-    private var byteOffsets: UnsafeMutablePointer<Int32>
+    private(set) var byteOffsets: UnsafeMutablePointer<Int32>
     private var capacity: Int
     /// The UTF-16 length of the staged text.
     private(set) var count = 0
@@ -22,12 +22,6 @@ struct UTF16Text: ~Copyable {
     deinit {
         units.deallocate()
         byteOffsets.deallocate()
-    }
-
-    /// The UTF-8 offset of UTF-16 offset `index` of the staged text.
-    @inline(__always)
-    func byteOffset(_ index: Int32) -> Int32 {
-        isASCII ? index : byteOffsets[Int(index)]
     }
 
     /// Stages `text`. Returns false, staging nothing, when `text` is not well-formed UTF-8: ICU's

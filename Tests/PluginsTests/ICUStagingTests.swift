@@ -30,15 +30,14 @@ import VerbatimTestSupport
     static func boundaries(
         _ bytes: [UInt8], _ segmenter: ICUSegmenter, throughUTF8Reader: Bool
     ) throws -> ([WordBoundary], [SentenceBoundary]) {
-        var words: [WordBoundary] = [], sentences: [SentenceBoundary] = []
         try bytes.withUnsafeBufferPointer { text in
             if throughUTF8Reader {
-                try segmenter.segmentThroughUTF8Reader(text, words: &words, sentences: &sentences)
+                try segmenter.segmentThroughUTF8Reader(text)
             } else {
-                try segmenter.segment(text, words: &words, sentences: &sentences)
+                try segmenter.segment(text)
             }
         }
-        return (words, sentences)
+        return (Array(segmenter.wordBoundaries), Array(segmenter.sentenceBoundaries))
     }
 
     @Test func stagedTextBreaksWhereICUsUTF8ReaderBreaks() throws {
@@ -113,9 +112,9 @@ import VerbatimTestSupport
         for _ in 0..<2_000 { texts.append(Self.randomText(&rng, asciiOnly: true)) }
         for text in texts {
             let bytes = Array(text.utf8)
-            var words: [WordBoundary] = [], bounds: [SentenceBoundary] = []
-            try bytes.withUnsafeBufferPointer { try segmenter.segment($0, words: &words, sentences: &bounds) }
-            let sentences = bounds.map { ByteSpan(start: $0.start, end: $0.end) }
+            try bytes.withUnsafeBufferPointer { try segmenter.segment($0) }
+            let words = segmenter.wordBoundaries
+            let sentences = segmenter.sentenceBoundaries.map { ByteSpan(start: $0.start, end: $0.end) }
             typealias Processor = ICUTokenizerStage.Processor
             let (fast, fastPool) = bytes.withUnsafeBufferPointer {
                 Processor.asciiTokens($0, words: words, sentences: sentences, keepPunctuation: keepPunctuation)
