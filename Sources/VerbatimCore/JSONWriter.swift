@@ -66,12 +66,25 @@ public struct JSONWriter: ~Copyable {
         count += 1
     }
 
-    /// Stores bytes; the caller reserved room for them.
+    /// Stores bytes; the caller reserved room for them. Up to 16 bytes (keys, labels, most words) are
+    /// copied with two loads that may overlap, rather than a call to `memcpy`.
     @inline(__always)
     private mutating func store(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress else { return }
-        (storage + count).update(from: base, count: bytes.count)
-        count += bytes.count
+        let n = bytes.count, source = UnsafeRawPointer(base), target = UnsafeMutableRawPointer(storage + count)
+        switch n {
+        case 8...16:
+            target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            target.storeBytes(of: source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+        case 4..<8:
+            target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            target.storeBytes(of: source.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
+        case 0..<4:
+            for i in 0..<n { storage[count + i] = base[i] }
+        default:
+            (storage + count).update(from: base, count: n)
+        }
+        count += n
     }
 
     private mutating func append(_ b: UInt8) {
@@ -270,10 +283,17 @@ public struct JSONWriter: ~Copyable {
         var runStart = 0
         var i = 0
         while i < s.count {
-            // Most text needs no escaping: skip it eight bytes at a time.
-            if i + 8 <= s.count, !Self.mayNeedEscape(UnsafeRawPointer(s.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
-                i += 8
-                continue
+            // Most text needs no escaping: skip it eight bytes at a time, and a tail of fewer than
+            // eight with one load that ends at the last byte (re-reading bytes already passed).
+            if i + 8 <= s.count {
+                if !Self.mayNeedEscape(UnsafeRawPointer(s.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
+            } else if s.count >= 8,
+                      !Self.mayNeedEscape(UnsafeRawPointer(s.baseAddress! + s.count - 8).loadUnaligned(as: UInt64.self)) {
+                i = s.count
+                break
             }
             let b = s[i]
             i += 1

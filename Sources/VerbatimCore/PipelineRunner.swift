@@ -241,7 +241,9 @@ public final class PipelineRunner {
                     var chunk = ChunkResult()
                     chunk.documents = inputs.take(t)
                     chunk.failures = worker.process(batch: &chunk.documents)
-                    var writer = JSONWriter(reservingCapacity: 512 * chunk.documents.count)
+                    // A coded line is about 1.3 KB on the bundled codebook: room for most chunks
+                    // without growing (each growth copies what was written).
+                    var writer = JSONWriter(reservingCapacity: 2_048 * chunk.documents.count)
                     var failed = Set(chunk.failures.map(\.index))
                     var ranges: [Range<Int>] = []
                     var digests: [(any DocumentDigest)?] = []
