@@ -77,6 +77,8 @@ public struct JSONParser {
         var members: [(key: String, value: JSONValue)] = []
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+        // A survey record has a few members (id, question, text): one allocation, not one per doubling.
+        members.reserveCapacity(4)
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a quoted key") }
