@@ -5,8 +5,11 @@ import VerbatimCore
 /// depend on more than the word still gets it right (the normalised form follows from the word).
 ///
 /// Nearly every token of a survey is a word seen before, so this lookup is the scan's main cost
-/// per word: the table is flat memory (no array checks or closures), a probe compares a 32-bit
-/// check before touching the entry, and a hit hands out the stored term ids without copying them.
+/// per word, and the other stages of the pipeline evict the memo from the first-level cache between
+/// two answers. Each slot is one aligned cache line holding the word's full hash, its flags, and,
+/// for nearly every word, its bytes, its stem's bytes and its term ids: a hit reads one line, where
+/// separate slot, entry, byte and term arrays cost a miss each. Longer words keep their bytes and
+/// terms in side pools (one more line each).
 struct WordTermCache: ~Copyable {
     /// What the memo knows of a word: its flags and its term ids, valid until the memo next changes.
     struct Word {
@@ -14,107 +17,172 @@ struct WordTermCache: ~Copyable {
         var terms: UnsafeBufferPointer<Int32>
     }
 
-    // Slot and Entry are not private: Swift 6.3.1 debug builds fail to link a private type held
-    // in a `ScratchBuffer` ("Global is external, but doesn't have external or weak linkage").
-    struct Slot {
-        /// High half of the word's hash, compared before the entry is read.
-        var check: UInt32
-        /// Entry index + 1; 0 is empty.
-        var entry: Int32
+    /// Slot layout, in bytes from the start of the slot.
+    private enum Layout {
+        static let slotSize = 64
+        static let hash = 0          // UInt64: the word's hash, as given
+        static let state = 8         // UInt8: empty, inline or pooled
+        static let wordCount = 9     // UInt8 (inline slots)
+        static let stemCount = 10    // UInt8 (inline slots)
+        static let termCount = 11    // UInt8 (inline slots)
+        static let flags = 12        // Int32
+        static let terms = 16        // inline: up to `inlineTerms` Int32
+        static let inlineTerms = 3
+        static let bytes = 28        // inline: the word's bytes, then its stem's
+        static let inlineBytes = slotSize - bytes
+        // Pooled slots: five Int32 at `terms` (term start and count, bytes start, word and stem counts).
+        static let pooledTermStart = 16, pooledTermCount = 20, pooledBytesStart = 24, pooledWordCount = 28, pooledStemCount = 32
     }
-    struct Entry {
-        /// As given to `insert`, so the table can grow without hashing again.
-        var hash: UInt64
-        /// The word's bytes, then its stem's, in `bytes`.
-        var bytesStart: Int32
-        var wordCount: Int32
-        var stemCount: Int32
-        var termStart: Int32
-        var termCount: Int32
-        var flags: Int32
+    private enum State {
+        static let empty: UInt8 = 0, inline: UInt8 = 1, pooled: UInt8 = 2
     }
-    /// At most half full, so probe runs stay short.
-    private var slots = ScratchBuffer<Slot>(repeating: Slot(check: 0, entry: 0), count: 1024)
-    private var entries = ScratchBuffer<Entry>(capacity: 512)
-    private var bytes = ScratchBuffer<UInt8>(capacity: 8192)
-    private var terms = ScratchBuffer<Int32>(capacity: 1024)
+
+    /// `slotCount` slots of `Layout.slotSize` bytes, aligned to a cache line; at most half full,
+    /// so probe runs stay short.
+    private var slots: UnsafeMutableRawPointer
+    private var slotCount: Int
+    private(set) var count = 0
+    /// Bytes and terms of the words too long (or with too many terms) for their slot.
+    private var pooledBytes = ScratchBuffer<UInt8>(capacity: 256)
+    private var pooledTerms = ScratchBuffer<Int32>(capacity: 64)
     /// Entries kept before the memo is emptied (which bounds memory; a survey's vocabulary refills
     /// it within a few thousand answers).
     let capacity: Int
 
     init(capacity: Int = 1 << 14) {
         self.capacity = max(1, capacity)
+        slotCount = 1024
+        slots = Self.allocateSlots(slotCount)
     }
 
-    var count: Int { entries.count }
+    deinit {
+        slots.deallocate()
+    }
+
+    private static func allocateSlots(_ n: Int) -> UnsafeMutableRawPointer {
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: n * Layout.slotSize, alignment: Layout.slotSize)
+        memory.initializeMemory(as: UInt8.self, repeating: 0, count: n * Layout.slotSize)
+        return memory
+    }
 
     /// The word's flags and term ids; nil when the word is not known with this stem.
     @inline(__always)
     func lookup(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, stem: UnsafeBufferPointer<UInt8>) -> Word? {
-        let mask = slots.count - 1
-        let check = UInt32(truncatingIfNeeded: hash >> 32)
+        let mask = slotCount - 1
         var i = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let slot = slots[i]
-            if slot.entry == 0 { return nil }
-            if slot.check == check {
-                let e = entries[Int(slot.entry) - 1]
-                if Int(e.wordCount) == word.count {
-                    let stored = bytes.elements.baseAddress! + Int(e.bytesStart)
-                    if ByteHash.equal(stored, word.baseAddress, count: word.count) {
+            let slot = UnsafeRawPointer(slots + i * Layout.slotSize)
+            let state = slot.load(fromByteOffset: Layout.state, as: UInt8.self)
+            if state == State.empty { return nil }
+            if slot.load(fromByteOffset: Layout.hash, as: UInt64.self) == hash {
+                let flags = slot.load(fromByteOffset: Layout.flags, as: Int32.self)
+                if state == State.inline {
+                    let bytes = slot.assumingMemoryBound(to: UInt8.self) + Layout.bytes
+                    if Int(slot.load(fromByteOffset: Layout.wordCount, as: UInt8.self)) == word.count,
+                       ByteHash.equal(bytes, word.baseAddress, count: word.count) {
                         // One entry per word: known with another stem is not known.
-                        guard Int(e.stemCount) == stem.count,
-                              ByteHash.equal(stored + word.count, stem.baseAddress, count: stem.count) else { return nil }
-                        return Word(flags: e.flags, terms: UnsafeBufferPointer(
-                            start: terms.elements.baseAddress! + Int(e.termStart), count: Int(e.termCount)))
+                        guard Int(slot.load(fromByteOffset: Layout.stemCount, as: UInt8.self)) == stem.count,
+                              ByteHash.equal(bytes + word.count, stem.baseAddress, count: stem.count) else { return nil }
+                        let terms = (slot + Layout.terms).assumingMemoryBound(to: Int32.self)
+                        return Word(flags: flags, terms: UnsafeBufferPointer(
+                            start: terms, count: Int(slot.load(fromByteOffset: Layout.termCount, as: UInt8.self))))
                     }
+                } else if let found = pooledWord(slot, word, stem, flags: flags) {
+                    return found
                 }
             }
             i = (i + 1) & mask
         }
     }
 
+    /// `lookup` for a pooled slot: nil when the slot holds another word (the probe goes on); `.some(nil)`
+    /// when it holds the word with another stem (not known); otherwise the word.
+    private func pooledWord(_ slot: UnsafeRawPointer, _ word: UnsafeBufferPointer<UInt8>, _ stem: UnsafeBufferPointer<UInt8>,
+                            flags: Int32) -> Word?? {
+        let bytes = pooledBytes.elements.baseAddress! + Int(slot.load(fromByteOffset: Layout.pooledBytesStart, as: Int32.self))
+        guard Int(slot.load(fromByteOffset: Layout.pooledWordCount, as: Int32.self)) == word.count,
+              ByteHash.equal(bytes, word.baseAddress, count: word.count) else { return nil }
+        guard Int(slot.load(fromByteOffset: Layout.pooledStemCount, as: Int32.self)) == stem.count,
+              ByteHash.equal(bytes + word.count, stem.baseAddress, count: stem.count) else { return .some(nil) }
+        let terms = pooledTerms.elements.baseAddress! + Int(slot.load(fromByteOffset: Layout.pooledTermStart, as: Int32.self))
+        return Word(flags: flags, terms: UnsafeBufferPointer(
+            start: terms, count: Int(slot.load(fromByteOffset: Layout.pooledTermCount, as: Int32.self))))
+    }
+
     /// Keeps the word's flags and terms, unless the word is known already (with any stem: the
     /// first stays). Empties the memo first when it is full.
     mutating func insert(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, stem: UnsafeBufferPointer<UInt8>,
                          flags: Int32, terms entryTerms: UnsafeBufferPointer<Int32>) {
-        if entries.count >= capacity { removeAll() }
-        let check = UInt32(truncatingIfNeeded: hash >> 32)
-        let mask = slots.count - 1
+        if count >= capacity { removeAll() }
+        let mask = slotCount - 1
         var i = Int(truncatingIfNeeded: hash) & mask
-        while slots[i].entry != 0 {
-            let e = entries[Int(slots[i].entry) - 1]
-            if slots[i].check == check, Int(e.wordCount) == word.count,
-               ByteHash.equal(bytes.elements.baseAddress! + Int(e.bytesStart), word.baseAddress, count: word.count) {
-                return
-            }
+        while true {
+            let slot = slots + i * Layout.slotSize
+            if slot.load(fromByteOffset: Layout.state, as: UInt8.self) == State.empty { break }
+            if slot.load(fromByteOffset: Layout.hash, as: UInt64.self) == hash, holds(UnsafeRawPointer(slot), word) { return }
             i = (i + 1) & mask
         }
-        slots[i] = Slot(check: check, entry: Int32(entries.count + 1))
-        entries.append(Entry(hash: hash, bytesStart: Int32(bytes.count), wordCount: Int32(word.count), stemCount: Int32(stem.count),
-                             termStart: Int32(terms.count), termCount: Int32(entryTerms.count), flags: flags))
-        bytes.append(contentsOf: word)
-        bytes.append(contentsOf: stem)
-        terms.append(contentsOf: entryTerms)
-        if entries.count * 2 > slots.count { rehash(slotCount: slots.count * 2) }
+        let slot = slots + i * Layout.slotSize
+        slot.storeBytes(of: hash, toByteOffset: Layout.hash, as: UInt64.self)
+        slot.storeBytes(of: flags, toByteOffset: Layout.flags, as: Int32.self)
+        if word.count + stem.count <= Layout.inlineBytes, entryTerms.count <= Layout.inlineTerms {
+            slot.storeBytes(of: State.inline, toByteOffset: Layout.state, as: UInt8.self)
+            slot.storeBytes(of: UInt8(word.count), toByteOffset: Layout.wordCount, as: UInt8.self)
+            slot.storeBytes(of: UInt8(stem.count), toByteOffset: Layout.stemCount, as: UInt8.self)
+            slot.storeBytes(of: UInt8(entryTerms.count), toByteOffset: Layout.termCount, as: UInt8.self)
+            for (k, term) in entryTerms.enumerated() {
+                slot.storeBytes(of: term, toByteOffset: Layout.terms + 4 * k, as: Int32.self)
+            }
+            let bytes = (slot + Layout.bytes).assumingMemoryBound(to: UInt8.self)
+            if let w = word.baseAddress { bytes.update(from: w, count: word.count) }
+            if let s = stem.baseAddress { (bytes + word.count).update(from: s, count: stem.count) }
+        } else {
+            slot.storeBytes(of: State.pooled, toByteOffset: Layout.state, as: UInt8.self)
+            for (offset, value) in [(Layout.pooledTermStart, pooledTerms.count), (Layout.pooledTermCount, entryTerms.count),
+                                    (Layout.pooledBytesStart, pooledBytes.count), (Layout.pooledWordCount, word.count),
+                                    (Layout.pooledStemCount, stem.count)] {
+                slot.storeBytes(of: Int32(value), toByteOffset: offset, as: Int32.self)
+            }
+            pooledBytes.append(contentsOf: word)
+            pooledBytes.append(contentsOf: stem)
+            pooledTerms.append(contentsOf: entryTerms)
+        }
+        count += 1
+        if count * 2 > slotCount { rehash(slotCount: slotCount * 2) }
+    }
+
+    /// Whether an occupied slot holds `word` (with any stem).
+    private func holds(_ slot: UnsafeRawPointer, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        if slot.load(fromByteOffset: Layout.state, as: UInt8.self) == State.inline {
+            return Int(slot.load(fromByteOffset: Layout.wordCount, as: UInt8.self)) == word.count
+                && ByteHash.equal(slot.assumingMemoryBound(to: UInt8.self) + Layout.bytes, word.baseAddress, count: word.count)
+        }
+        let start = Int(slot.load(fromByteOffset: Layout.pooledBytesStart, as: Int32.self))
+        return Int(slot.load(fromByteOffset: Layout.pooledWordCount, as: Int32.self)) == word.count
+            && ByteHash.equal(pooledBytes.elements.baseAddress! + start, word.baseAddress, count: word.count)
     }
 
     private mutating func removeAll() {
-        entries.removeAll()
-        bytes.removeAll()
-        terms.removeAll()
-        for i in 0..<slots.count { slots[i] = Slot(check: 0, entry: 0) }
+        pooledBytes.removeAll()
+        pooledTerms.removeAll()
+        slots.initializeMemory(as: UInt8.self, repeating: 0, count: slotCount * Layout.slotSize)
+        count = 0
     }
 
-    /// Places every entry again in a table of `slotCount` slots (a power of two).
-    private mutating func rehash(slotCount: Int) {
-        slots = ScratchBuffer(repeating: Slot(check: 0, entry: 0), count: slotCount)
-        let mask = slotCount - 1
-        for e in 0..<entries.count {
-            let hash = entries[e].hash
-            var i = Int(truncatingIfNeeded: hash) & mask
-            while slots[i].entry != 0 { i = (i + 1) & mask }
-            slots[i] = Slot(check: UInt32(truncatingIfNeeded: hash >> 32), entry: Int32(e + 1))
+    /// Moves every slot, whole, into a table of `newCount` slots (a power of two): a slot keeps its
+    /// word's hash, and its pooled ranges stay valid.
+    private mutating func rehash(slotCount newCount: Int) {
+        let old = slots, oldCount = slotCount
+        slots = Self.allocateSlots(newCount)
+        slotCount = newCount
+        let mask = newCount - 1
+        for k in 0..<oldCount {
+            let source = old + k * Layout.slotSize
+            guard source.load(fromByteOffset: Layout.state, as: UInt8.self) != State.empty else { continue }
+            var i = Int(truncatingIfNeeded: source.load(fromByteOffset: Layout.hash, as: UInt64.self)) & mask
+            while (slots + i * Layout.slotSize).load(fromByteOffset: Layout.state, as: UInt8.self) != State.empty { i = (i + 1) & mask }
+            (slots + i * Layout.slotSize).copyMemory(from: source, byteCount: Layout.slotSize)
         }
+        old.deallocate()
     }
 }

@@ -38,6 +38,7 @@ struct LexiconMatcher {
     private var facts: [TokenFacts] = []
     private var squeezed: [UInt8] = []
     private var wordMemo = ByteKeyMemo<WordEntries>(capacity: 1 << 14)
+    private var factsMemo = WordFactsMemo()
 
     struct Match {
         var entry: Int32
@@ -75,10 +76,9 @@ struct LexiconMatcher {
                                  && UInt32(bitPattern: t.normalizedEnd) <= poolCount, "a token outside its document")
                     inOrder = inOrder && t.normalizedEnd >= previousEnd
                     previousEnd = t.normalizedEnd
-                    let bytes = doc.normalized(t)
-                    let hash = fnv1a(bytes)
-                    hashes[i] = hash
-                    facts[i] = Self.facts(bytes, hash: hash, isWord: t.kind != .punctuation, lexicon)
+                    let known = Self.wordFacts(doc.normalized(t), lexicon, memo: &factsMemo)
+                    hashes[i] = known.hash
+                    facts[i] = t.kind != .punctuation ? known.facts : known.facts.asPunctuation
                 }
                 // Facts that need the next token: most words start no expression with the word after
                 // them, and most tokens have white space after them and so start no emoticon run; of

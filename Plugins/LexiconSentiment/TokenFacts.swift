@@ -52,6 +52,9 @@ extension LexiconMatcher {
         /// An inert word that is no contracted negation either: the scorer only counts it.
         @inline(__always) var isPlainWord: Bool { exact < 0 && flags == Self.word }
 
+        /// The facts of a punctuation token with the same bytes: the word-only ones are dropped.
+        var asPunctuation: TokenFacts { TokenFacts(exact: exact, startsPhrase: startsPhrase) }
+
         private mutating func set(_ flag: UInt8, _ on: Bool) { flags = on ? flags | flag : flags & ~flag }
     }
 
