@@ -87,6 +87,18 @@ public final class QuoteCollector: DocumentSink {
     struct Scratch {
         let stems = DocumentStems()
         var memo = QuoteExtractor.WindowMemo()
+        /// Theme numbers in the collector's themes, by the id's string identity: a number never
+        /// changes once given, so it holds from round to round (ids without one are not kept).
+        var themeNumbers = StringIdentityCache()
+
+        /// The number of `theme` in `themes` (the collector's, as of some round), if it has one.
+        mutating func number(of theme: String, in themes: ThemeIndex) -> Int? {
+            // Below the count: a number from a later round than `themes` is not in it yet.
+            if let known = themeNumbers[theme], known < themes.count { return known }
+            guard let number = themes.index(of: theme) else { return nil }
+            themeNumbers.remember(theme, number)
+            return number
+        }
 
         /// The stem keys of a memo entry's window (unsorted), made once per window.
         mutating func stemKeys(of entry: Int) -> [UInt64] {
@@ -175,7 +187,7 @@ public final class QuoteCollector: DocumentSink {
         document.utf8.withUnsafeBufferPointer { buffer in
             let text = QuoteText(buffer)
             for code in document.codes {
-                let number = floors.themes.index(of: code.theme)
+                let number = scratch.number(of: code.theme, in: floors.themes)
                 // Numbers, where both have one, settle it without comparing the ids.
                 if digest.themes.contains(where: { number != nil && $0.number != nil ? $0.number == number : $0.name == code.theme }) {
                     continue
@@ -204,11 +216,13 @@ public final class QuoteCollector: DocumentSink {
     }
 
     /// The answer's own sentiment on `theme`, as `document.themeSentiment[theme]`: an answer has a
-    /// few themes, and comparing their ids (mostly the same string storage) costs less than
-    /// hashing one.
+    /// few themes, and comparing their ids costs less than hashing one. Ids mostly share their
+    /// string storage, so the first pass, by identity, mostly finds it; no two keys are equal, so
+    /// what it finds is what `==` finds.
     static func themeSentiment(of theme: String, in document: Document) -> Sentiment? {
         let all = document.themeSentiment
         if all.count > 8 { return all[theme] }
+        for (key, value) in all where StringIdentity.same(key, theme) { return value }
         for (key, value) in all where key == theme { return value }
         return nil
     }

@@ -7,8 +7,11 @@ struct QuotePools {
     /// Per theme number: its coded documents, and whether it has had a candidate.
     private(set) var documents: [Int] = []
     private var hasCandidates: [Bool] = []
-    /// Per theme number and sentiment group (`3 * number + group`): candidates, best first.
-    private(set) var quotes: [[Quote]] = []
+    /// Per theme number and sentiment group (`3 * number + group`): candidates in slots, a new one
+    /// taking the slot of the one it pushes out, and the slots best first. Keeping a pool in order
+    /// then moves small numbers, not whole quotes.
+    private var slots: [[Quote]] = []
+    private var order: [[Int32]] = []
     /// Themes in the order their first candidate arrived.
     private(set) var themeOrder: [String] = []
     /// Documents seen, the last one's input position.
@@ -44,15 +47,17 @@ struct QuotePools {
 
     /// The score a new candidate must beat to enter pool `p`: its last one's, once the pool is full.
     /// (A new candidate's sequence is the latest, so it ranks before only a higher score.)
-    func floor(_ p: Int) -> Double? { quotes[p].count >= keep ? quotes[p][quotes[p].count - 1].score : nil }
+    func floor(_ p: Int) -> Double? { order[p].count >= keep ? slots[p][Int(order[p][order[p].count - 1])].score : nil }
 
     /// Every pool's floor, by `3 * number + group`.
-    func floors() -> [Double?] { quotes.indices.map(floor) }
+    func floors() -> [Double?] { order.indices.map(floor) }
 
-    /// Every candidate kept for `theme`, nil when it never had one.
+    /// Every candidate kept for `theme`, nil when it never had one: pool by pool, each best first.
     func candidates(of theme: String) -> (quotes: [Quote], documents: Int)? {
         guard let k = themes.index(of: theme), hasCandidates[k] else { return nil }
-        return (Array(quotes[3 * k..<3 * k + 3].joined()), documents[k])
+        var quotes: [Quote] = []
+        for p in 3 * k..<3 * k + 3 { for slot in order[p] { quotes.append(slots[p][Int(slot)]) } }
+        return (quotes, documents[k])
     }
 
     /// Counts the document in input order and keeps its candidates that rank among the best; the
@@ -65,7 +70,8 @@ struct QuotePools {
             if k == documents.count {
                 documents.append(0)
                 hasCandidates.append(false)
-                quotes.append(contentsOf: [[], [], []])
+                slots.append(contentsOf: [[], [], []])
+                order.append(contentsOf: [[], [], []])
             }
             documents[k] += 1
             guard var quote = digest.themes[i].quote.take() else { continue }
@@ -77,15 +83,24 @@ struct QuotePools {
             // Most answers do not make a full pool.
             if let floor = floor(p), quote.score <= floor { continue }
             quote.sequence = total
-            var position = quotes[p].count
-            for j in quotes[p].indices
-            where Self.ranksBefore(score: quote.score, sequence: quote.sequence, score: quotes[p][j].score, sequence: quotes[p][j].sequence) {
-                position = j
-                break
+            var position = order[p].count
+            for j in order[p].indices {
+                let other = Int(order[p][j])
+                let (score, sequence) = (slots[p][other].score, slots[p][other].sequence)
+                if Self.ranksBefore(score: quote.score, sequence: quote.sequence, score: score, sequence: sequence) {
+                    position = j
+                    break
+                }
             }
-            if position < keep {
-                quotes[p].insert(quote, at: position)
-                if quotes[p].count > keep { quotes[p].removeLast() }
+            guard position < keep else { continue }
+            if order[p].count < keep {
+                slots[p].append(consume quote)
+                order[p].insert(Int32(slots[p].count - 1), at: position)
+            } else {
+                // The last one makes way (it ranks after the new one, being at or after `position`).
+                let slot = order[p].removeLast()
+                slots[p][Int(slot)] = consume quote
+                order[p].insert(slot, at: position)
             }
         }
     }

@@ -34,7 +34,7 @@ extension QuoteCollector {
         var candidates = kept.quotes
         let themeCount = kept.documents
         let n = Double(pools.total)
-        let frequency = own.tables.themeFrequency(theme)
+        let frequency = own.tables.themeFrequency(theme), documentFrequency = own.tables.documentFrequency
         // Cosine-style similarity between the extract's stems and the theme's other answers:
         // each shared stem counts by how many of the others use it and how rare it is overall.
         var raw = [Double](repeating: 0, count: candidates.count)
@@ -43,8 +43,9 @@ extension QuoteCollector {
         for k in candidates.indices where themeCount > 1 {
             var num = 0.0, norm = 0.0
             for key in candidates[k].stemKeys {
-                let idf = log((n + 1) / (Double(own.tables.documentFrequency[key]) + 0.5))
-                let others = Double(max(0, Int(frequency[key]) - 1)) / Double(themeCount - 1)
+                let number = documentFrequency.vocabulary.number(of: key)
+                let idf = log((n + 1) / (Double(documentFrequency[number: number]) + 0.5))
+                let others = Double(max(0, Int(frequency[number: number]) - 1)) / Double(themeCount - 1)
                 num += idf * idf * others
                 norm += idf * idf
             }
@@ -75,45 +76,45 @@ extension QuoteCollector {
     /// Picks `count` of `candidates` (ranked best first): each time the eligible one with the
     /// least-used sentiment group (when `balanced`), then the highest value (its score less a
     /// penalty for overlap with those chosen), then the earliest input; first only new
-    /// respondents, then, if still short, repeat ones. What a candidate shares with those chosen
-    /// (its overlap, a same text, a same respondent) is updated as each is chosen, so that no pair
-    /// is compared twice.
+    /// respondents, then, if still short, repeat ones.
+    ///
+    /// What a candidate shares with those chosen (its overlap, a same text, a same respondent) is
+    /// brought up to date only when the candidate could still win: a value is never above the
+    /// score, so one whose score is below the best value so far is passed over unexamined, and
+    /// most are.
     static func choose(_ count: Int, from candidates: [Quote], balanced: Bool) -> [Quote] {
         let n = candidates.count
         let groups = candidates.map { QuotePools.sentimentGroup($0.sentiment?.label) }
-        /// The highest Jaccard similarity to a chosen quote.
-        var similarity = [Double](repeating: 0, count: n)
-        var sameText = [Bool](repeating: false, count: n), sameRespondent = sameText, taken = sameText
+        var overlap = [QuoteOverlap](repeating: QuoteOverlap(), count: n)
+        var taken = [Bool](repeating: false, count: n)
+        var chosenIndices: [Int] = []
         var chosen: [Quote] = []
         var perGroup = [0, 0, 0]
         for allowRepeats in [false, true] {
             while chosen.count < count {
                 var best: (index: Int, group: Int, value: Double)?
                 for i in 0..<n where !taken[i] {
-                    if !allowRepeats, sameRespondent[i] { continue }
-                    if similarity[i] >= nearDuplicate || sameText[i] { continue }
                     let group = groups[i]
-                    // A soft penalty for overlap keeps the list varied below the duplicate line.
-                    let value = candidates[i].score - 0.5 * similarity[i]
                     if let b = best {
                         let used = balanced ? perGroup[group] : 0, bestUsed = balanced ? perGroup[b.group] : 0
-                        if used != bestUsed {
-                            if used > bestUsed { continue }
-                        } else if value < b.value || (value == b.value && candidates[i].sequence >= candidates[b.index].sequence) {
-                            continue
-                        }
+                        if used > bestUsed || (used == bestUsed && candidates[i].score < b.value) { continue }
+                    }
+                    overlap[i].catchUp(i, in: candidates, chosen: chosenIndices)
+                    if !allowRepeats, overlap[i].sameRespondent { continue }
+                    if overlap[i].similarity >= nearDuplicate || overlap[i].sameText { continue }
+                    // A soft penalty for overlap keeps the list varied below the duplicate line.
+                    let value = candidates[i].score - 0.5 * overlap[i].similarity
+                    if let b = best {
+                        let used = balanced ? perGroup[group] : 0, bestUsed = balanced ? perGroup[b.group] : 0
+                        let later = candidates[i].sequence >= candidates[b.index].sequence
+                        if used == bestUsed, value < b.value || (value == b.value && later) { continue }
                     }
                     best = (i, group, value)
                 }
                 guard let b = best else { break }
                 taken[b.index] = true
-                let q = candidates[b.index]
-                for i in 0..<n where !taken[i] {
-                    similarity[i] = max(similarity[i], jaccard(candidates[i].stemKeys, q.stemKeys))
-                    if !sameText[i] && candidates[i].text == q.text { sameText[i] = true }
-                    if !sameRespondent[i] && candidates[i].respondent == q.respondent { sameRespondent[i] = true }
-                }
-                var pick = q
+                chosenIndices.append(b.index)
+                var pick = candidates[b.index]
                 pick.score = b.value
                 perGroup[b.group] += 1
                 chosen.append(pick)

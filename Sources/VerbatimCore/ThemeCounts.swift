@@ -54,6 +54,10 @@ public final class ThemeCounts: DocumentSink {
     // Counting is by index (themes in `themes` order, questions in first-seen order), so that a
     // response costs a few array increments rather than a string hash per cell.
     private var themeIndex: [String: Int] = [:]
+    /// The index in `themes` of ids as documents give them, remembered by string identity: the
+    /// dictionary (which hashes with SipHash, and matches canonically equal ids) is asked only when
+    /// an id comes in storage not seen before, rather than twice per coded theme.
+    private var indexOfId = StringIdentityCache()
     /// Per theme index: the indices it counts for (itself, then its ancestors), worked out when the
     /// theme is first counted (an undeclared ancestor joins `themes` then, not before).
     private var rollups: [[Int]?] = []
@@ -61,14 +65,21 @@ public final class ThemeCounts: DocumentSink {
     private var questionIndex: [String: Int] = [:]
     private var questionNames: [String] = []
     private var answerCounts: [Int] = []
-    /// [theme][question]
-    private var cellGrid: [[Cell]] = []
-    /// [theme][theme]: responses coded with both.
-    private var pairGrid: [[Int]] = []
-    /// `add`'s list of the themes a response counts for, kept to reuse its capacity.
-    private var countedScratch: [Int] = []
-    /// The last question seen and its index: answers mostly arrive grouped by question.
-    private var lastQuestion: (name: String, index: Int)?
+    /// [question][theme]: a response touches one row, so it costs one uniqueness check, not one per theme.
+    private var cellRows: [[Cell]] = []
+    /// [theme × themes.count + theme]: responses coded with both; one flat array for the same reason.
+    private var pairGrid: [Int] = []
+    /// `add`'s scratch, kept to reuse its capacity: per coded theme its index, per theme sentiment
+    /// its theme's index and label, and the themes the response counts for with their labels.
+    private struct AddScratch {
+        var owns: [Int] = []
+        var labels: [(theme: Int, label: Sentiment.Label)] = []
+        var counted: [(theme: Int, label: Sentiment.Label?)] = []
+    }
+    private var addScratch = AddScratch()
+    /// Question indices by string identity: question ids are short (kept in the string's own
+    /// bits), or shared, so most answers find theirs without a hash.
+    private var indexOfQuestion = StringIdentityCache()
 
     /// Answers per question.
     public var answers: [String: Int] { Dictionary(uniqueKeysWithValues: zip(questionNames, answerCounts)) }
@@ -76,8 +87,8 @@ public final class ThemeCounts: DocumentSink {
     /// theme → question → cell, for the cells that counted a response.
     public var cells: [String: [String: Cell]] {
         var out: [String: [String: Cell]] = [:]
-        for (t, row) in cellGrid.enumerated() {
-            for (q, cell) in row.enumerated() where cell.responses > 0 { out[themes[t].id, default: [:]][questionNames[q]] = cell }
+        for (q, row) in cellRows.enumerated() {
+            for (t, cell) in row.enumerated() where cell.responses > 0 { out[themes[t].id, default: [:]][questionNames[q]] = cell }
         }
         return out
     }
@@ -85,8 +96,10 @@ public final class ThemeCounts: DocumentSink {
     /// theme → theme → responses coded with both.
     public var pairs: [String: [String: Int]] {
         var out: [String: [String: Int]] = [:]
-        for (a, row) in pairGrid.enumerated() {
-            for (b, n) in row.enumerated() where n > 0 { out[themes[a].id, default: [:]][themes[b].id] = n }
+        for a in themes.indices {
+            for b in themes.indices where pairGrid[a * themes.count + b] > 0 {
+                out[themes[a].id, default: [:]][themes[b].id] = pairGrid[a * themes.count + b]
+            }
         }
         return out
     }
@@ -107,8 +120,7 @@ public final class ThemeCounts: DocumentSink {
         self.themes = themes
         for (i, t) in themes.enumerated() where themeIndex[t.id] == nil { themeIndex[t.id] = i }
         rollups = Array(repeating: nil, count: themes.count)
-        cellGrid = Array(repeating: [], count: themes.count)
-        pairGrid = Array(repeating: Array(repeating: 0, count: themes.count), count: themes.count)
+        pairGrid = Array(repeating: 0, count: themes.count * themes.count)
     }
 
     public func consume(_ document: Document, encoded: UnsafeBufferPointer<UInt8>) throws { add(document) }
@@ -128,9 +140,10 @@ public final class ThemeCounts: DocumentSink {
         themes.append(theme)
         themeIndex[theme.id] = i
         rollups.append(nil)
-        cellGrid.append(Array(repeating: Cell(), count: questionNames.count))
-        for k in pairGrid.indices { pairGrid[k].append(0) }
-        pairGrid.append(Array(repeating: 0, count: themes.count))
+        for q in cellRows.indices { cellRows[q].append(Cell()) }
+        var pairs = [Int](repeating: 0, count: themes.count * themes.count)
+        for a in 0..<i { for b in 0..<i { pairs[a * themes.count + b] = pairGrid[a * i + b] } }
+        pairGrid = pairs
         return i
     }
 
@@ -142,18 +155,26 @@ public final class ThemeCounts: DocumentSink {
     }
 
     private func index(ofQuestion question: String) -> Int {
-        if let last = lastQuestion, last.name == question { return last.index }
+        if let known = indexOfQuestion[question] { return known }
         if let known = questionIndex[question] {
-            lastQuestion = (question, known)
+            indexOfQuestion.remember(question, known)
             return known
         }
         let q = questionNames.count
         questionIndex[question] = q
         questionNames.append(question)
         answerCounts.append(0)
-        for t in cellGrid.indices { cellGrid[t].append(Cell()) }
-        lastQuestion = (question, q)
+        cellRows.append(Array(repeating: Cell(), count: themes.count))
+        indexOfQuestion.remember(question, q)
         return q
+    }
+
+    /// The index of theme `id`, or nil when there is none; `adding` makes one.
+    private func index(ofId id: String, adding: Bool) -> Int? {
+        if let i = indexOfId[id] { return i }
+        guard let i = themeIndex[id] ?? (adding ? index(of: ThemeInfo(id: id, label: id)) : nil) else { return nil }
+        indexOfId.remember(id, i)
+        return i
     }
 
     public func add(_ document: Document) {
@@ -162,27 +183,40 @@ public final class ThemeCounts: DocumentSink {
         let group = group(of: document.response)
         answerCounts[q] += 1
         if let group { groupAnswers[question, default: [:]][group, default: 0] += 1 }
-        // The themes this response counts for, each once, in first-coded order; the scratch array
-        // keeps its capacity from one response to the next.
-        var counted = countedScratch
-        countedScratch = []
-        counted.removeAll(keepingCapacity: true)
-        defer { countedScratch = counted }
-        let overall = document.sentiment?.label
+        var scratch = addScratch
+        addScratch = AddScratch()
+        defer { addScratch = scratch }
+        scratch.owns.removeAll(keepingCapacity: true)
+        scratch.labels.removeAll(keepingCapacity: true)
+        scratch.counted.removeAll(keepingCapacity: true)
+        // Themes first, with their roll-ups, so that new ones join `themes` in the order they always did.
         for code in document.codes {
-            let label = document.themeSentiment.isEmpty ? overall : document.themeSentiment[code.theme]?.label ?? overall
-            let own = themeIndex[code.theme] ?? index(of: ThemeInfo(id: code.theme, label: code.theme))
-            for t in rollup(own) where !counted.contains(t) {
-                counted.append(t)
-                let themeLabel = t == own ? label : overall
-                cellGrid[t][q].add(themeLabel)
-                if let group { groupCells[themes[t].id, default: [:]][question, default: [:]][group, default: Cell()].add(themeLabel) }
+            let own = index(ofId: code.theme, adding: true)!
+            _ = rollup(own)
+            scratch.owns.append(own)
+        }
+        // Then the theme sentiments by index: the index of a code's theme is that of any equal id.
+        for (id, sentiment) in document.themeSentiment {
+            if let t = index(ofId: id, adding: false) { scratch.labels.append((t, sentiment.label)) }
+        }
+        // The themes this response counts for, each once, in first-coded order.
+        let overall = document.sentiment?.label
+        for own in scratch.owns {
+            let label = scratch.labels.first { $0.theme == own }?.label ?? overall
+            for t in rollups[own]! where !scratch.counted.contains(where: { $0.theme == t }) {
+                scratch.counted.append((t, t == own ? label : overall))
             }
         }
-        for a in counted {
-            pairGrid[a].withUnsafeMutableBufferPointer { row in
-                for b in counted { row[b] += 1 }
-            }
+        let counted = scratch.counted
+        cellRows[q].withUnsafeMutableBufferPointer { row in
+            for c in counted { row[c.theme].add(c.label) }
+        }
+        if let group {
+            for c in counted { groupCells[themes[c.theme].id, default: [:]][question, default: [:]][group, default: Cell()].add(c.label) }
+        }
+        let stride = themes.count
+        pairGrid.withUnsafeMutableBufferPointer { pairs in
+            for a in counted { for b in counted { pairs[a.theme * stride + b.theme] += 1 } }
         }
     }
 
@@ -190,11 +224,11 @@ public final class ThemeCounts: DocumentSink {
     public func merge(_ other: ThemeCounts) {
         for t in other.themes { _ = index(of: t) }
         for (q, n) in zip(other.questionNames, other.answerCounts) { answerCounts[index(ofQuestion: q)] += n }
-        for (t, row) in other.cellGrid.enumerated() {
-            let mine = themeIndex[other.themes[t].id]!
-            for (q, c) in row.enumerated() where c.responses > 0 {
-                let i = index(ofQuestion: other.questionNames[q])
-                cellGrid[mine][i] = cellGrid[mine][i] + c
+        for (q, row) in other.cellRows.enumerated() {
+            let i = index(ofQuestion: other.questionNames[q])
+            for (t, c) in row.enumerated() where c.responses > 0 {
+                let mine = themeIndex[other.themes[t].id]!
+                cellRows[i][mine] = cellRows[i][mine] + c
             }
         }
         for (q, byGroup) in other.groupAnswers {
@@ -205,9 +239,11 @@ public final class ThemeCounts: DocumentSink {
                 for (g, c) in byGroup { groupCells[t, default: [:]][q, default: [:]][g] = (groupCells[t]?[q]?[g] ?? Cell()) + c }
             }
         }
-        for (a, row) in other.pairGrid.enumerated() {
+        for a in other.themes.indices {
             let mineA = themeIndex[other.themes[a].id]!
-            for (b, n) in row.enumerated() where n > 0 { pairGrid[mineA][themeIndex[other.themes[b].id]!] += n }
+            for b in other.themes.indices where other.pairGrid[a * other.themes.count + b] > 0 {
+                pairGrid[mineA * themes.count + themeIndex[other.themes[b].id]!] += other.pairGrid[a * other.themes.count + b]
+            }
         }
     }
 
@@ -234,10 +270,10 @@ public final class ThemeCounts: DocumentSink {
         guard let t = themeIndex[theme] else { return Cell() }
         if question == Self.allQuestions {
             // Summed in question order, whatever order the questions arrived in.
-            return questions.reduce(Cell()) { $0 + cellGrid[t][questionIndex[$1]!] }
+            return questions.reduce(Cell()) { $0 + cellRows[questionIndex[$1]!][t] }
         }
         guard let q = questionIndex[question] else { return Cell() }
-        return cellGrid[t][q]
+        return cellRows[q][t]
     }
 
     public func answers(for question: String, group: String? = nil) -> Int {
@@ -252,213 +288,11 @@ public final class ThemeCounts: DocumentSink {
     /// Responses coded with both `a` and `b` (roll-ups included); `cooccurrence(a, a)` is `a`'s count.
     public func cooccurrence(_ a: String, _ b: String) -> Int {
         guard let i = themeIndex[a], let j = themeIndex[b] else { return 0 }
-        return pairGrid[i][j]
+        return pairGrid[i * themes.count + j]
     }
 
     /// The share of answers, 0 when there are none.
     public static func share(_ responses: Int, of answers: Int) -> Double {
         answers == 0 ? 0 : Double(responses) / Double(answers)
-    }
-
-    // MARK: Outputs
-
-    /// `counts.csv`: one row per theme and question (and an ALL row per theme), zeros included.
-    /// With a breakdown field, a `group` column is appended and each theme/question row is repeated
-    /// per group, after its all-groups row. Text cells are neutralised against spreadsheet formulas.
-    public func csv() -> String {
-        var out = "theme,label,parent,question,responses,answers,share,positive,negative,neutral,mixed"
-        out += breakdownField == nil ? "\r\n" : ",group\r\n"
-        let groupColumn: [String?] = breakdownField == nil ? [nil] : [Self.allQuestions] + groups
-        for theme in themes {
-            for q in questions + [Self.allQuestions] {
-                for g in groupColumn {
-                    let c = cell(theme.id, q, group: g)
-                    let n = answers(for: q, group: g)
-                    var fields: [String] = [
-                        theme.id, theme.label, theme.parent ?? "", q, String(c.responses), String(n),
-                        Self.decimal(Self.share(c.responses, of: n), places: 4), String(c.positive), String(c.negative),
-                        String(c.neutral), String(c.mixed),
-                    ]
-                    if let g { fields.append(g) }
-                    out += fields.map { CSVField.escape($0, neutralise: true) }.joined(separator: ",") + "\r\n"
-                }
-            }
-        }
-        return out
-    }
-
-    /// `cooccurrence.csv`: a square table of theme ids; each cell counts the responses coded with both.
-    public func cooccurrenceCSV() -> String {
-        var out = (["theme"] + themes.map(\.id)).map { CSVField.escape($0, neutralise: true) }.joined(separator: ",") + "\r\n"
-        for a in themes {
-            out += ([CSVField.escape(a.id, neutralise: true)] + themes.map { String(cooccurrence(a.id, $0.id)) })
-                .joined(separator: ",") + "\r\n"
-        }
-        return out
-    }
-
-    /// `counts.json`: the same numbers as `counts.csv`, nested, plus the co-occurrence matrix.
-    ///
-    /// `{"by", "total_answers", "questions": [{question, answers, groups?}], "themes": [{id, label, parent,
-    /// counts: [{question, responses, answers, share, positive, negative, neutral, mixed, groups?: [{group, ...}]}]}],
-    /// "cooccurrence": {"themes": [id], "matrix": [[n]]}}`
-    public func json() -> String {
-        var w = JSONWriter(reservingCapacity: 4096)
-        let groups = self.groups
-        w.beginObject()
-        w.key("by")
-        if let field = breakdownField { w.string(field) } else { w.null() }
-        w.key("total_answers"); w.integer(totalAnswers)
-        w.key("questions")
-        w.beginArray()
-        for q in questions + [Self.allQuestions] {
-            w.beginObject()
-            w.key("question"); w.string(q)
-            w.key("answers"); w.integer(answers(for: q))
-            if breakdownField != nil {
-                w.key("groups")
-                w.beginObject()
-                for g in groups {
-                    w.key(g); w.integer(answers(for: q, group: g))
-                }
-                w.endObject()
-            }
-            w.endObject()
-        }
-        w.endArray()
-        w.key("themes")
-        w.beginArray()
-        for theme in themes {
-            w.beginObject()
-            w.key("id"); w.string(theme.id)
-            w.key("label"); w.string(theme.label)
-            w.key("parent")
-            if let parent = theme.parent { w.string(parent) } else { w.null() }
-            w.key("counts")
-            w.beginArray()
-            for q in questions + [Self.allQuestions] {
-                w.beginObject()
-                w.key("question"); w.string(q)
-                writeCell(theme.id, q, group: nil, into: &w)
-                if breakdownField != nil {
-                    w.key("groups")
-                    w.beginArray()
-                    for g in groups {
-                        w.beginObject()
-                        w.key("group"); w.string(g)
-                        writeCell(theme.id, q, group: g, into: &w)
-                        w.endObject()
-                    }
-                    w.endArray()
-                }
-                w.endObject()
-            }
-            w.endArray()
-            w.endObject()
-        }
-        w.endArray()
-        w.key("cooccurrence")
-        w.beginObject()
-        w.key("themes")
-        w.beginArray()
-        for t in themes { w.string(t.id) }
-        w.endArray()
-        w.key("matrix")
-        w.beginArray()
-        for a in themes {
-            w.beginArray()
-            for b in themes { w.integer(cooccurrence(a.id, b.id)) }
-            w.endArray()
-        }
-        w.endArray()
-        w.endObject()
-        w.endObject()
-        w.newline()
-        return String(decoding: w.bytes, as: UTF8.self)
-    }
-
-    private func writeCell(_ theme: String, _ question: String, group: String?, into w: inout JSONWriter) {
-        let c = cell(theme, question, group: group)
-        let n = answers(for: question, group: group)
-        w.key("responses"); w.integer(c.responses)
-        w.key("answers"); w.integer(n)
-        w.key("share"); w.number(Self.share(c.responses, of: n))
-        w.key("positive"); w.integer(c.positive)
-        w.key("negative"); w.integer(c.negative)
-        w.key("neutral"); w.integer(c.neutral)
-        w.key("mixed"); w.integer(c.mixed)
-    }
-
-    /// Fixed-point formatting that does not depend on the locale.
-    public static func decimal(_ value: Double, places: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<places { scale *= 10 }
-        let n = Int((abs(value) * scale).rounded())
-        var frac = String(n % Int(scale))
-        while frac.count < places { frac = "0" + frac }
-        return (value < 0 && n != 0 ? "-" : "") + String(n / Int(scale)) + (places > 0 ? "." + frac : "")
-    }
-
-    /// A compact table for the terminal: themes by question, with the share of all answers.
-    public func summaryTable() -> String {
-        let qs = questions
-        var rows: [[String]] = [["Theme"] + qs + ["All", "Share", "+/-/~/±"]]
-        for theme in themes {
-            let all = cell(theme.id, Self.allQuestions)
-            let share = Self.share(all.responses, of: totalAnswers) * 100
-            rows.append(
-                [theme.parent == nil ? theme.label : "  " + theme.label]
-                    + qs.map { String(cell(theme.id, $0).responses) }
-                    + [String(all.responses), Self.decimal(share, places: 1) + "%",
-                       "\(all.positive)/\(all.negative)/\(all.neutral)/\(all.mixed)"])
-        }
-        rows.append(["Answers"] + qs.map { String(answers(for: $0)) } + [String(totalAnswers), "", ""])
-        return TextTable.render(rows)
-    }
-}
-
-/// A plain left/right aligned text table.
-public enum TextTable {
-    public static func render(_ rows: [[String]]) -> String {
-        guard let header = rows.first else { return "" }
-        var widths = [Int](repeating: 0, count: header.count)
-        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
-        var out = ""
-        for (r, row) in rows.enumerated() {
-            var line = ""
-            for (i, cell) in row.enumerated() where i < widths.count {
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
-                line += i == 0 ? cell + pad : "  " + pad + cell
-            }
-            while line.hasSuffix(" ") { line.removeLast() }
-            out += line + "\n"
-            if r == 0 { out += String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1)) + "\n" }
-        }
-        return out
-    }
-}
-
-/// CSV cell quoting (RFC 4180), and neutralising of cells a spreadsheet would run as a formula.
-public enum CSVField {
-    public static func escape(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + s.replacing("\"", with: "\"\"") + "\""
-        }
-        return s
-    }
-
-    /// `escape`, after `neutralised` when `neutralise` is set.
-    public static func escape(_ s: String, neutralise: Bool) -> String {
-        escape(neutralise ? neutralised(s) : s)
-    }
-
-    /// Spreadsheets run a cell starting with `=`, `+`, `-` or `@` as a formula, and some also after a
-    /// leading tab or carriage return; a leading apostrophe makes them show the text instead.
-    public static func neutralised(_ s: String) -> String {
-        guard let first = s.unicodeScalars.first else { return s }
-        switch first {
-        case "=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}": return "'" + s
-        default: return s
-        }
     }
 }

@@ -56,3 +56,43 @@ struct ThemeIndex: Sendable {
         return theme.withUTF8 { ByteHash.hash($0) }
     }
 }
+
+/// Whether two `String` values are the same value bit for bit: the same small-string bytes, or the
+/// same storage object. Such strings are equal (a shared storage object is never changed in
+/// place); equal strings may still differ here, so this only ever gives a shortcut to `==`.
+///
+/// A document's theme ids mostly share the storage of the codebook's ids, so this finds them
+/// without hashing their bytes or comparing them.
+enum StringIdentity {
+    static func bits(_ s: String) -> (UInt64, UInt64) { unsafeBitCast(s, to: (UInt64, UInt64).self) }
+
+    static func same(_ a: String, _ b: String) -> Bool { bits(a) == bits(b) }
+}
+
+/// A number per string, remembered by `StringIdentity` in a small direct-mapped table: a hit costs
+/// a few instructions, a miss (a string not seen, or seen in other storage) sends the caller to
+/// its own lookup. Each slot keeps its string, so its storage cannot be freed and reused by
+/// another string while it is remembered.
+struct StringIdentityCache {
+    private static let slotCount = 256
+    private var strings = [String](repeating: "", count: slotCount)
+    /// -1 for an empty slot.
+    private var values = [Int](repeating: -1, count: slotCount)
+
+    private static func slot(_ bits: (UInt64, UInt64)) -> Int {
+        Int(truncatingIfNeeded: ((bits.0 ^ bits.1 &* 0x9E37_79B9_7F4A_7C15) &* 0xC4CE_B9FE_1A85_EC53) >> 56)
+    }
+
+    /// The number remembered for `s`, if any.
+    subscript(s: String) -> Int? {
+        let bits = StringIdentity.bits(s), k = Self.slot(bits)
+        return values[k] >= 0 && StringIdentity.bits(strings[k]) == bits ? values[k] : nil
+    }
+
+    /// Remembers `value` (not negative) for `s`, in place of what its slot held.
+    mutating func remember(_ s: String, _ value: Int) {
+        let k = Self.slot(StringIdentity.bits(s))
+        strings[k] = s
+        values[k] = value
+    }
+}

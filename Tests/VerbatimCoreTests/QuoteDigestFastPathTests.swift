@@ -87,3 +87,70 @@ extension QuoteDigestFastPathTests {
         }
     }
 }
+
+extension QuoteDigestFastPathTests {
+    /// Pools kept in slots with a best-first order of slots give, after every answer, the floors
+    /// and candidates of pools kept as sorted arrays of quotes (insert, then drop the last).
+    @Test func slottedPoolsMatchSortedArrays() {
+        let names = ["funding", "trust", "a-much-longer-theme-identifier", "café"]
+        let labels: [Sentiment.Label?] = [.positive, .negative, .neutral, nil]
+        var g = SplitMix(state: 24)
+        for keep in [1, 3, 8] {
+            var pools = QuotePools(keep: keep)
+            var reference: [String: [[Quote]]] = [:]
+            for answer in 1...400 {
+                let digest = QuoteDigest()
+                for name in Set((0..<g.below(4)).map { _ in names[g.below(names.count)] }) {
+                    let sentiment = labels[g.below(labels.count)].map { Sentiment(label: $0, score: 0) }
+                    // Few distinct scores, so that ties (broken by input order) are common.
+                    let quote = g.below(5) == 0 ? nil : Quote(
+                        theme: name, id: "r\(answer)", question: nil, text: "t", evidence: [], sentiment: sentiment,
+                        score: Double(g.below(6)) / 4, sequence: 0)
+                    digest.themes.append(QuoteDigest.Theme(name: name, number: g.below(2) == 0 ? pools.themes.index(of: name) : nil, quote: quote))
+                    guard var quote else { continue }
+                    quote.sequence = answer
+                    let group = QuotePools.sentimentGroup(sentiment?.label)
+                    var pool = reference[name, default: [[], [], []]][group]
+                    let position = pool.firstIndex { QuotePools.ranksBefore(quote, $0) } ?? pool.count
+                    if position < keep {
+                        pool.insert(quote, at: position)
+                        if pool.count > keep { pool.removeLast() }
+                    }
+                    reference[name, default: [[], [], []]][group] = pool
+                }
+                pools.keep(digest)
+                for name in names {
+                    #expect(pools.candidates(of: name)?.quotes == reference[name].map { Array($0.joined()) }, "\(name) after \(answer)")
+                    guard let k = pools.themes.index(of: name), let groups = reference[name] else { continue }
+                    for group in 0..<3 {
+                        let full = groups[group].count >= keep
+                        #expect(pools.floor(3 * k + group) == (full ? groups[group].last?.score : nil), "\(name) floor")
+                    }
+                }
+            }
+        }
+    }
+
+    /// A string identity cache finds only what was remembered for an equal string, and finds a
+    /// string just remembered; strings of the same text in other storage may miss, never mislead.
+    @Test func stringIdentityCacheNeverMisleads() {
+        var g = SplitMix(state: 25)
+        var cache = StringIdentityCache()
+        let texts = (0..<600).map { k in k % 3 == 0 ? "q\(k)" : "theme-identifier-long-enough-for-the-heap-\(k)" }
+        var value: [String: Int] = [:]
+        var seen: [String] = []
+        for _ in 0..<20_000 {
+            let text = texts[g.below(texts.count)]
+            // The same text in new storage, or a string seen before.
+            let s = g.below(2) == 0 || seen.isEmpty ? String(text.utf8.map { Character(Unicode.Scalar($0)) }) : seen[g.below(seen.count)]
+            if let found = cache[s] { #expect(found == value[s], "\(s)") }
+            let v = value[s] ?? value.count
+            value[s] = v
+            cache.remember(s, v)
+            #expect(cache[s] == v)
+            if seen.count < 2000 { seen.append(s) }
+        }
+        #expect(StringIdentity.same("cafe", "cafe"))
+        #expect(!StringIdentity.same("café", "cafe\u{301}"), "equal, but not the same bits")
+    }
+}
