@@ -5,29 +5,6 @@ import VerbatimTestSupport
 
 /// The matcher's per-worker shortcuts: they must never change what is matched.
 @Suite struct CodebookMatcherInternalsTests {
-    func withBytes<R>(_ bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        bytes.withUnsafeBufferPointer(body)
-    }
-
-    @Test func byteHashEqualComparesEveryByteAtEveryLength() {
-        for length in 0...24 {
-            let word = (0..<length).map { UInt8(97 + $0 % 26) }
-            let copy = Array(word)  // another buffer, same bytes
-            withBytes(word) { a in
-                withBytes(copy) { b in
-                    #expect(ByteHash.equal(a, b))
-                    #expect(ByteHash.hash(a) == ByteHash.hash(b))
-                }
-            }
-            for i in 0..<length {
-                var other = word
-                other[i] ^= 0x20
-                withBytes(word) { a in withBytes(other) { b in #expect(!ByteHash.equal(a, b), "length \(length), byte \(i)") } }
-            }
-            withBytes(word) { a in withBytes(word + [0]) { b in #expect(!ByteHash.equal(a, b)) } }
-        }
-    }
-
     @Test func evidenceOnOneSpanIsOrderedByRuleName() throws {
         let f = try CodebookFixture(oneTheme(["{id: zeta, match: budget}", "{id: alpha, match: [budget, budgets]}", "{id: mid, match: cut}"]))
         let document = try f.harness.run("The budget was cut.")

@@ -1,50 +1,17 @@
 import Testing
 import VerbatimCore
+import VerbatimTestSupport
 @testable import Codebook
 
-/// The matcher's per-worker shortcuts (word memo, byte helpers, scratch buffers, hit filters): each
+/// The matcher's per-worker shortcuts (word memo, scratch buffers, hit filters): each
 /// must give exactly what the plain computation gives.
 @Suite struct CodebookScanHelpersTests {
-    /// `body` gets `bytes` at an odd offset inside a larger buffer, so loads are unaligned and the
-    /// bytes around the slice differ from it (a helper reading past either end would notice).
-    func withSlice<R>(_ bytes: [UInt8], fill: UInt8, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let padded = [UInt8](repeating: fill, count: 11) + bytes + [UInt8](repeating: fill, count: 11)
-        return padded.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[11..<11 + bytes.count])) }
-    }
-
-    @Test func byteHashEqualAndHashSeeEveryByteAndNothingElse() {
-        for length in 0...40 {
-            let word = (0..<length).map { UInt8(97 + ($0 * 7) % 26) }
-            withSlice(word, fill: 0) { a in
-                withSlice(word, fill: 0xFF) { b in
-                    #expect(ByteHash.equal(a.baseAddress!, b.baseAddress, count: length), "length \(length)")
-                    #expect(ByteHash.hash(a) == ByteHash.hash(b), "length \(length)")
-                }
-            }
-            var hashes: Set<UInt64> = []
-            withSlice(word, fill: 0) { hashes.insert(ByteHash.hash($0)) }
-            for i in 0..<length {
-                var other = word
-                other[i] ^= 0x20
-                withSlice(word, fill: 0) { a in
-                    withSlice(other, fill: 0) { b in
-                        #expect(!ByteHash.equal(a.baseAddress!, b.baseAddress, count: length), "length \(length), byte \(i)")
-                        hashes.insert(ByteHash.hash(b))
-                    }
-                }
-            }
-            #expect(hashes.count == length + 1, "a changed byte must change the hash (length \(length))")
-        }
-        // The length is part of the hash: a word and its prefix padded with the same byte differ.
-        #expect(withSlice([97, 97], fill: 97) { ByteHash.hash($0) } != withSlice([97, 97, 97], fill: 97) { ByteHash.hash($0) })
-    }
-
     @Test func wordTermCacheHandsOutTheTermsOfTheWordWithItsStem() {
         var cache = WordTermCache()
         let word = Array("Funding".utf8), stem = Array("fund".utf8), otherStem = Array("funding".utf8)
-        withSlice(word, fill: 0) { w in
+        withUnalignedSlice(word, fill: 0) { w in
             let hash = ByteHash.hash(w)
-            withSlice(stem, fill: 0) { s in
+            withUnalignedSlice(stem, fill: 0) { s in
                 let before = cache.lookup(w, hash: hash, stem: s)
                 #expect(before == nil)
                 [Int32(3), 7].withUnsafeBufferPointer { cache.insert(w, hash: hash, stem: s, flags: 1 << 25, terms: $0) }
@@ -52,7 +19,7 @@ import VerbatimCore
                 #expect(known?.flags == 1 << 25)
                 #expect(known.map { Array($0.terms) } == [3, 7])
             }
-            withSlice(otherStem, fill: 0) { s in
+            withUnalignedSlice(otherStem, fill: 0) { s in
                 let unknown = cache.lookup(w, hash: hash, stem: s)
                 #expect(unknown == nil)
                 // Known with another stem: the first entry stays.
@@ -61,7 +28,7 @@ import VerbatimCore
                 #expect(still == nil)
             }
             // The first stem is still found.
-            withSlice(stem, fill: 0) { s in
+            withUnalignedSlice(stem, fill: 0) { s in
                 let first = cache.lookup(w, hash: hash, stem: s)
                 #expect(first?.flags == 1 << 25)
             }
@@ -75,8 +42,8 @@ import VerbatimCore
         let words = (0..<3000).map { Array("w\($0)".utf8) }
         func stem(_ i: Int) -> [UInt8] { Array("s\(i % 7)".utf8) }
         for (i, word) in words.enumerated() {
-            withSlice(word, fill: 0) { w in
-                withSlice(stem(i), fill: 0) { s in
+            withUnalignedSlice(word, fill: 0) { w in
+                withUnalignedSlice(stem(i), fill: 0) { s in
                     let terms = (0..<(i % 4)).map { Int32(i * 10 + $0) }
                     terms.withUnsafeBufferPointer { cache.insert(w, hash: ByteHash.hash(w), stem: s, flags: Int32(i), terms: $0) }
                 }
@@ -85,8 +52,8 @@ import VerbatimCore
         let count = cache.count
         #expect(count == words.count)
         for (i, word) in words.enumerated() {
-            withSlice(word, fill: 1) { w in
-                withSlice(stem(i), fill: 1) { s in
+            withUnalignedSlice(word, fill: 1) { w in
+                withUnalignedSlice(stem(i), fill: 1) { s in
                     let known = cache.lookup(w, hash: ByteHash.hash(w), stem: s)
                     #expect(known?.flags == Int32(i))
                     #expect(known.map { Array($0.terms) } == (0..<(i % 4)).map { Int32(i * 10 + $0) })
@@ -99,15 +66,15 @@ import VerbatimCore
         var cache = WordTermCache(capacity: 3)
         let stem = Array("s".utf8)
         for word in ["a", "b", "c", "d"].map({ Array($0.utf8) }) {
-            withSlice(word, fill: 0) { w in
-                withSlice(stem, fill: 0) { s in [Int32(1)].withUnsafeBufferPointer { cache.insert(w, hash: ByteHash.hash(w), stem: s, flags: 0, terms: $0) } }
+            withUnalignedSlice(word, fill: 0) { w in
+                withUnalignedSlice(stem, fill: 0) { s in [Int32(1)].withUnsafeBufferPointer { cache.insert(w, hash: ByteHash.hash(w), stem: s, flags: 0, terms: $0) } }
             }
         }
         let count = cache.count
         #expect(count == 1)
         for (word, known) in [("a", false), ("c", false), ("d", true)] {
-            withSlice(Array(word.utf8), fill: 0) { w in
-                withSlice(stem, fill: 0) { s in
+            withUnalignedSlice(Array(word.utf8), fill: 0) { w in
+                withUnalignedSlice(stem, fill: 0) { s in
                     let found = cache.lookup(w, hash: ByteHash.hash(w), stem: s) != nil
                     #expect(found == known, "\(word)")
                 }

@@ -65,31 +65,6 @@ import VerbatimTestSupport
         #expect(vocabulary.insert(StemKey.of("new")) == first.count)
     }
 
-    /// `ByteHash` reads the last bytes in two overlapping loads: it must give the keys of reading
-    /// them one at a time (stored keys and the quote ranking's order rest on them), at every length.
-    @Test func byteHashTailMatchesTheByteByByteHash() {
-        // Every 8 bytes, and the last 1 to 7, read a byte at a time as a little-endian number.
-        func reference(_ bytes: [UInt8], seed: UInt64) -> UInt64 {
-            var h = seed ^ (UInt64(bytes.count) &* 0xFF51_AFD7_ED55_8CCD)
-            for start in stride(from: 0, to: bytes.count, by: 8) {
-                var word: UInt64 = 0
-                for k in start..<min(start + 8, bytes.count) { word |= UInt64(bytes[k]) << (8 * UInt64(k - start)) }
-                h = ByteHash.mix(h, word)
-            }
-            return ByteHash.finish(h)
-        }
-        var state: UInt64 = 7
-        for length in 0...40 {
-            let bytes = (0..<length).map { _ -> UInt8 in
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                return UInt8(truncatingIfNeeded: state >> 56)
-            }
-            for seed: UInt64 in [0x9E37_79B9_7F4A_7C15, 12345] {
-                #expect(bytes.withUnsafeBufferPointer { ByteHash.hash($0, seed: seed) } == reference(bytes, seed: seed), "length \(length)")
-            }
-        }
-    }
-
     /// Every distinct stem of Snowball's English vocabulary gets its own key, and none is 0 (the
     /// empty-slot mark): a weak hash (by length, or of the first bytes only) would collide here.
     @Test func snowballStemsGetDistinctKeys() throws {
