@@ -59,7 +59,7 @@ public struct ICUTokenizerStage: Stage {
                 try segmenter.segment(text)
                 let words = segmenter.wordBoundaries
                 let sentences = segmenter.sentenceBoundaries.map { ByteSpan(start: $0.start, end: $0.end) }
-                let (tokens, pool) = UTF8Scan.isASCII(text)
+                let (tokens, pool) = segmenter.textIsASCII
                     ? Self.asciiTokens(text, words: words, sentences: sentences, keepPunctuation: keepPunctuation)
                     : try Self.tokens(text, words: words, sentences: sentences, keepPunctuation: keepPunctuation, folder: folder)
                 return (tokens, pool, sentences)

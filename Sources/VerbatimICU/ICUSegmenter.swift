@@ -89,6 +89,10 @@ public final class ICUSegmenter {
         UnsafeBufferPointer(start: boundaries.words, count: wordCount)
     }
 
+    /// Whether the last text segmented is all ASCII, found while staging it: its normalised forms
+    /// can then be had by lower-casing, without a second pass over it.
+    public private(set) var textIsASCII = true
+
     /// The sentence-break segments of the last text segmented; valid until the next call.
     public var sentenceBoundaries: UnsafeBufferPointer<SentenceBoundary> {
         UnsafeBufferPointer(start: boundaries.sentences, count: sentenceCount)
@@ -129,19 +133,6 @@ public final class ICUSegmenter {
         for s in sentenceBoundaries { sentence(Int(s.start), Int(s.end)) }
     }
 
-    /// Segments `text` into the two arrays (emptied first, capacity kept).
-    public func segment(
-        _ text: UnsafeBufferPointer<UInt8>,
-        words: inout [WordBoundary],
-        sentences: inout [SentenceBoundary]
-    ) throws(ICUFailure) {
-        try segment(text)
-        words.removeAll(keepingCapacity: true)
-        sentences.removeAll(keepingCapacity: true)
-        words.append(contentsOf: wordBoundaries)
-        sentences.append(contentsOf: sentenceBoundaries)
-    }
-
     /// Segments `text` into `wordBoundaries` and `sentenceBoundaries`: the fast path, which fills
     /// storage the segmenter keeps from text to text.
     public func segment(_ text: UnsafeBufferPointer<UInt8>) throws(ICUFailure) {
@@ -157,10 +148,12 @@ public final class ICUSegmenter {
     private func segment(_ text: UnsafeBufferPointer<UInt8>, staging: Bool) throws(ICUFailure) {
         wordCount = 0
         sentenceCount = 0
+        textIsASCII = true
         guard text.count > 0 else { return }
         // Every segment holds at least one byte, so there are at most as many as bytes.
         boundaries.reserve(text.count)
         if staging, staged.stage(text) {
+            textIsASCII = staged.isASCII
             var status = U_ZERO_ERROR
             cicu_ubrk_setText(wordIterator, staged.units, Int32(staged.count), &status)
             guard cicu_is_failure(status) == 0 else { throw ICUFailure("ubrk_setText", status) }
@@ -173,6 +166,7 @@ public final class ICUSegmenter {
                 collect { map[Int($0)] }
             }
         } else {
+            textIsASCII = UTF16Text.isASCII(text)
             try setUTF8(text)
             collect { $0 }
         }

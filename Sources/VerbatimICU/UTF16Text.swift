@@ -40,7 +40,7 @@ struct UTF16Text: ~Copyable {
             isASCII = true
             return true
         }
-        if Self.isASCII(base, text.count) {
+        if Self.isASCII(text) {
             for i in 0..<text.count { units[i] = UInt16(base[i]) }
             count = text.count
             isASCII = true
@@ -52,13 +52,17 @@ struct UTF16Text: ~Copyable {
         return true
     }
 
-    private static func isASCII(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    /// Whether every byte is below 0x80, eight at a time. The twin of VerbatimCore's
+    /// `UTF8Scan.isASCII`: this leaf module cannot import VerbatimCore, whose Foundation brings a
+    /// second ICU that clashes with the system one.
+    static func isASCII(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress else { return true }
         var high: UInt64 = 0, i = 0
-        while i + 8 <= count {
+        while i + 8 <= text.count {
             high |= UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self)
             i += 8
         }
-        while i < count {
+        while i < text.count {
             high |= UInt64(base[i])
             i += 1
         }

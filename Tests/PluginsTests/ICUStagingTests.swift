@@ -47,7 +47,9 @@ import VerbatimTestSupport
         for round in 0..<3_000 {
             let bytes = Array(Self.randomText(&rng, asciiOnly: round % 4 == 0).utf8)
             let staged = try Self.boundaries(bytes, segmenter, throughUTF8Reader: false)
+            #expect(segmenter.textIsASCII == bytes.withUnsafeBufferPointer(UTF8Scan.isASCII))
             let reader = try Self.boundaries(bytes, segmenter, throughUTF8Reader: true)
+            #expect(segmenter.textIsASCII == bytes.withUnsafeBufferPointer(UTF8Scan.isASCII))
             #expect(staged.0 == reader.0, "words of \(String(decoding: bytes, as: UTF8.self).debugDescription)")
             #expect(staged.1 == reader.1, "sentences of \(String(decoding: bytes, as: UTF8.self).debugDescription)")
             checked += staged.0.count
@@ -95,6 +97,7 @@ import VerbatimTestSupport
         #expect(n == nil)
         let segmenter = try ICUSegmenter(locale: "en")
         let staged = try Self.boundaries(bytes, segmenter, throughUTF8Reader: false)
+        #expect(!segmenter.textIsASCII)
         let reader = try Self.boundaries(bytes, segmenter, throughUTF8Reader: true)
         #expect(staged.0 == reader.0 && staged.1 == reader.1)
         #expect(staged.0.last?.end == Int32(bytes.count))
