@@ -100,7 +100,7 @@ import VerbatimTestSupport
             var key: Int
             var tag: Int
         }
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix(state: 42)
         for count in [0, 1, 2, 5, ScratchBuffer<Item>.insertionSortLimit, ScratchBuffer<Item>.insertionSortLimit + 1, 300] {
             for _ in 0..<20 {
                 let items = (0..<count).map { Item(key: Int.random(in: 0..<max(1, count / 3), using: &generator), tag: $0) }
