@@ -156,7 +156,8 @@ public struct ICUTokenizerStage: Stage {
             }
         }
 
-        /// True when bytes `start..<end` of ASCII text are all white space (tab to carriage return, space).
+        /// True when bytes `start..<end` of ASCII text are all white space (tab to carriage return, space):
+        /// `isWhiteSpace` for ASCII answers, inlined. Calling the general one costs 0.6% of a run.
         @inline(__always)
         static func isASCIIWhiteSpace(_ text: UnsafeBufferPointer<UInt8>, _ start: Int32, _ end: Int32) -> Bool {
             var i = Int(start)
