@@ -16,6 +16,11 @@ public final class ByteStreamReader {
     private var eof = false
     /// Bytes consumed before `buffer[0]`, for offsets in messages.
     public private(set) var consumed = 0
+    /// The input's size in bytes when it is a regular file (not standard input or a pipe), for
+    /// progress; nil when it is not known ahead.
+    public let size: Int?
+    /// Bytes handed out so far.
+    public var position: Int { consumed + start }
 
     /// Opens `path`; "-" reads standard input.
     public init(path: String, chunkSize: Int = 1 << 20) throws(VerbatimError) {
@@ -23,6 +28,7 @@ public final class ByteStreamReader {
         if path == "-" {
             fd = 0
             ownsDescriptor = false
+            size = Self.regularFileSize(fd)
         } else {
             fd = open(path, O_RDONLY)
             guard fd >= 0 else {
@@ -33,8 +39,15 @@ public final class ByteStreamReader {
                 throw VerbatimError.io(path: path, message: "is a folder, not an input file")
             }
             ownsDescriptor = true
+            size = Self.regularFileSize(fd)
         }
         buffer = [UInt8](repeating: 0, count: chunkSize)
+    }
+
+    private static func regularFileSize(_ fd: Int32) -> Int? {
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
     }
 
     deinit { if ownsDescriptor { close(fd) } }

@@ -14,13 +14,15 @@ public protocol DocumentSink: AnyObject {
     func consume(_ document: Document, encoded: UnsafeBufferPointer<UInt8>) throws
     /// Called once before documents flow, with the number of workers that will call `digest`.
     func prepare(workers: Int)
-    /// Called on the calling thread before each round of documents goes to the workers, while no
-    /// worker runs: the moment to publish state that `digest` may read during the round.
-    func roundWillStart()
+    /// Called on the calling thread before each chunk of documents goes to the workers, while workers
+    /// may still digest earlier chunks: the moment to publish state that `digest` may read, as a new
+    /// value swapped in under a lock (never by changing one that workers may be reading).
+    func willHandOutDocuments()
     /// Called on worker `worker` (0 ..< the `prepare` count), several workers at once: it may read
-    /// state fixed before the run or at `roundWillStart`, and write only state that belongs to that
-    /// worker (e.g. partial counts that are summed at the end, so the result does not depend on which
-    /// worker saw what). The output must not depend on which round a document was digested in.
+    /// state fixed before the run or published at `willHandOutDocuments`, and write only state that
+    /// belongs to that worker (e.g. partial counts that are summed at the end, so the result does not
+    /// depend on which worker saw what). The output must not depend on which published state a
+    /// document was digested with.
     func digest(_ document: Document, worker: Int) -> (any DocumentDigest)?
     /// `digest` is what `digest(_:worker:)` returned for this document, on its worker.
     func consume(_ document: Document, digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>) throws
@@ -28,7 +30,7 @@ public protocol DocumentSink: AnyObject {
 
 extension DocumentSink {
     public func prepare(workers: Int) {}
-    public func roundWillStart() {}
+    public func willHandOutDocuments() {}
     public func digest(_ document: Document, worker: Int) -> (any DocumentDigest)? { nil }
     public func consume(_ document: Document, digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>) throws {
         try consume(document, encoded: encoded)
@@ -45,13 +47,13 @@ public struct RunSummary: Sendable, Equatable {
     public init() {}
 }
 
-/// Runs documents through a pipeline in batches, on several worker threads, and hands them to the
+/// Runs documents through a pipeline in chunks, on several worker threads, and hands them to the
 /// sinks in input order. Output is identical whatever the thread count: each worker has its own
 /// processors, stages are deterministic per document, and results are merged in input order.
 public final class PipelineRunner {
     public struct Options: Sendable {
         public var threads: Int
-        /// Documents per worker per round; bounds memory together with `threads`.
+        /// Documents per worker that may be out at once, times three; bounds memory together with `threads`.
         public var batchSize: Int
         /// Stop at the first malformed record or failed response.
         public var strict: Bool
@@ -77,119 +79,139 @@ public final class PipelineRunner {
 
     /// Streams every item of `next` through the pipeline into `sinks`.
     ///
-    /// Rounds of `threads × batchSize` items flow through three steps that overlap: while the workers
-    /// process round k, this thread hands round k−1 to the sinks and reads round k+1. Memory is bounded
-    /// by three rounds. Problems and documents reach their callbacks in input order, so the output does
-    /// not depend on the thread count.
+    /// This thread reads the input in chunks and hands them to the workers, which take them one at
+    /// a time as they come free; it takes the results back in input order and hands them to the
+    /// sinks, while the workers go on with later chunks. At most `threads × batchSize × 3` documents
+    /// are out at once, which bounds memory. Problems and documents reach their callbacks in input
+    /// order, so the output does not depend on the thread count.
     ///
     /// - Parameters:
     ///   - next: the input; returns nil at its end.
     ///   - problem: called for each malformed record or failed response (in input order); the run goes on
     ///     unless `options.strict`, in which case the problem is thrown.
-    ///   - progress: called after each round with the summary so far.
+    ///   - progress: called after each chunk of documents is consumed, with the summary so far.
     public func run(
         next: () throws -> InputItem?,
         sinks: [any DocumentSink],
         problem: (VerbatimError) -> Void,
         progress: (RunSummary) -> Void = { _ in }
     ) throws -> RunSummary {
-        var summary = RunSummary()
         for sink in sinks { sink.prepare(workers: workers.count) }
-        var inFlight: InFlight?
-        // Never leave workers running on a round when an error unwinds this call.
-        defer { inFlight?.group.wait() }
-        while true {
-            var round = try readRound(next, summary: &summary)
-            let finished = inFlight.map { flight -> (Round, [ChunkResult]) in
-                flight.group.wait()
-                return (flight.round, flight.results.values)
-            }
-            inFlight = round.count == 0 && round.malformed.isEmpty ? nil : start(&round, sinks: sinks)
-            if let (done, results) = finished {
-                try consume(done, results, sinks: sinks, summary: &summary, problem: problem)
-                progress(summary)
-            }
-            if inFlight == nil { break }
-        }
-        return summary
-    }
-
-    /// One round of input (`threads × batchSize` documents) in small chunks, filled in order, that the
-    /// workers take one at a time, so a worker that drew short answers takes more chunks instead of
-    /// waiting; and the malformed records with the position they had.
-    struct Round {
-        var chunks: [[Document]] = []
-        var count = 0
-        /// (number of documents read before it, error), in input order.
-        var malformed: [(before: Int, error: VerbatimError)] = []
-    }
-
-    private struct InFlight {
-        var round: Round
-        var group: DispatchGroup
-        var results: ResultSlots<ChunkResult>
-    }
-
-    private func readRound(_ next: () throws -> InputItem?, summary: inout RunSummary) throws -> Round {
-        var round = Round()
-        let roundSize = options.threads * options.batchSize
         let chunkSize = Self.chunkSize(batchSize: options.batchSize)
+        let flow = ChunkFlow<[Document], ChunkResult>(
+            window: max(2 * workers.count, 3 * workers.count * options.batchSize / chunkSize), workers: workers.count)
+        let group = DispatchGroup()
+        startWorkers(on: flow, group: group, sinks: sinks)
+        // Never leave workers running when an error unwinds this call.
+        var closed = false
+        defer {
+            if !closed { flow.close(discardingPending: true) }
+            group.wait()
+        }
+
+        var consumer = Consumer(sinks: sinks, strict: options.strict)
+        var submitted = 0
         var chunk: [Document] = []
         chunk.reserveCapacity(chunkSize)
-        while round.count < roundSize, let item = try next() {
-            switch item {
-            case let .response(r):
-                summary.read += 1
-                summary.bytes += r.text.utf8.count
-                chunk.append(Document(r))
-                round.count += 1
-                if chunk.count == chunkSize {
-                    round.chunks.append(chunk)
-                    chunk = []
-                    chunk.reserveCapacity(chunkSize)
-                }
-            case let .malformed(e):
-                if options.strict { throw e }
-                round.malformed.append((round.count, e))
+        func submitChunk() throws {
+            // The sinks publish what they learnt from the documents consumed so far.
+            for sink in sinks { sink.willHandOutDocuments() }
+            flow.submit(chunk)
+            submitted += 1
+            chunk = []
+            chunk.reserveCapacity(chunkSize)
+            // Consume what is ready, and wait for the oldest chunk while the window is full.
+            while consumer.chunksConsumed < submitted {
+                let number = consumer.chunksConsumed
+                guard let result = submitted - number >= flow.window ? flow.waitForResult(number) : flow.result(number)
+                else { break }
+                try consumer.consume(result, problem: problem)
+                progress(consumer.summary)
             }
         }
-        if !chunk.isEmpty { round.chunks.append(chunk) }
-        return round
+        while let item = try next() {
+            switch item {
+            case let .response(r):
+                consumer.summary.read += 1
+                consumer.summary.bytes += r.text.utf8.count
+                chunk.append(Document(r))
+                if chunk.count == chunkSize { try submitChunk() }
+            case let .malformed(e):
+                if options.strict { throw e }
+                consumer.malformed(e, before: consumer.summary.read, problem: problem)
+            }
+        }
+        if !chunk.isEmpty { try submitChunk() }
+        flow.close()
+        closed = true
+        while consumer.chunksConsumed < submitted {
+            try consumer.consume(flow.waitForResult(consumer.chunksConsumed), problem: problem)
+            progress(consumer.summary)
+        }
+        consumer.reportMalformed(before: Int.max, problem: problem)
+        return consumer.summary
     }
 
     /// Documents per chunk: small enough to balance the workers, large enough that taking a chunk
     /// costs nothing next to processing it.
     static func chunkSize(batchSize: Int) -> Int { max(1, min(batchSize, 32)) }
 
-    private func consume(
-        _ round: Round, _ results: [ChunkResult], sinks: [any DocumentSink], summary: inout RunSummary,
-        problem: (VerbatimError) -> Void
-    ) throws {
-        var malformed = round.malformed[...]
-        var position = 0
-        func reportMalformed(upTo count: Int, _ summary: inout RunSummary) {
-            while let first = malformed.first, first.before <= count {
+    /// Hands processed chunks to the sinks in input order, with the malformed records read between
+    /// their documents.
+    private struct Consumer {
+        let sinks: [any DocumentSink]
+        let strict: Bool
+        var summary = RunSummary()
+        var chunksConsumed = 0
+        /// Malformed records not reported yet, each with the number of documents read before it.
+        private var pendingMalformed: [(before: Int, error: VerbatimError)] = []
+        private var documentsConsumed = 0
+
+        init(sinks: [any DocumentSink], strict: Bool) {
+            self.sinks = sinks
+            self.strict = strict
+        }
+
+        /// A malformed record read after `before` documents.
+        mutating func malformed(_ error: VerbatimError, before: Int, problem: (VerbatimError) -> Void) {
+            if before == documentsConsumed && pendingMalformed.isEmpty {
+                // Nothing waits before it: report it now, so a run of bad lines holds no memory.
                 summary.malformed += 1
-                problem(first.error)
-                malformed = malformed.dropFirst()
+                problem(error)
+            } else {
+                pendingMalformed.append((before, error))
             }
         }
-        for chunk in results {
+
+        /// Reports the pending malformed records read before document number `position`.
+        mutating func reportMalformed(before position: Int, problem: (VerbatimError) -> Void) {
+            var reported = 0
+            while reported < pendingMalformed.count, pendingMalformed[reported].before <= position {
+                summary.malformed += 1
+                problem(pendingMalformed[reported].error)
+                reported += 1
+            }
+            if reported > 0 { pendingMalformed.removeFirst(reported) }
+        }
+
+        mutating func consume(_ chunk: ChunkResult, problem: (VerbatimError) -> Void) throws {
+            chunksConsumed += 1
             var failureIndex = 0
             // Indices, not enumerated(): a Document copy retains a dozen buffers.
             for k in chunk.documents.indices {
-                reportMalformed(upTo: position, &summary)
-                position += 1
+                reportMalformed(before: documentsConsumed, problem: problem)
+                documentsConsumed += 1
                 if failureIndex < chunk.failures.count, chunk.failures[failureIndex].index == k {
                     let e = chunk.failures[failureIndex].error
                     failureIndex += 1
                     summary.failed += 1
-                    if options.strict { throw e }
+                    if strict { throw e }
                     if case .stageAborted = e { throw e }
                     problem(e)
                     continue
                 }
                 let range = chunk.ranges[k]
+                let sinks = self.sinks
                 try chunk.encoded.withUnsafeBufferPointer { buffer in
                     let line = UnsafeBufferPointer(rebasing: buffer[range])
                     // One borrow for all the sinks: passing `documents[k]` to each would copy it each time.
@@ -201,10 +223,9 @@ public final class PipelineRunner {
                 summary.coded += 1
             }
         }
-        reportMalformed(upTo: Int.max, &summary)
     }
 
-    private struct ChunkResult {
+    private struct ChunkResult: Sendable {
         var documents: [Document] = []
         var failures: [(index: Int, error: VerbatimError)] = []
         var encoded: [UInt8] = []
@@ -213,33 +234,20 @@ public final class PipelineRunner {
         var digests: [(any DocumentDigest)?] = []
     }
 
-    /// Starts the workers on the global queue; each takes the round's chunks one by one until none is
-    /// left. Each chunk is taken out of its slot, so documents are moved, never copied; its result goes
-    /// to the slot of the same index, so the output order does not depend on which worker took it.
-    private func start(_ round: inout Round, sinks: [any DocumentSink]) -> InFlight {
-        let count = round.chunks.count
-        let results = ResultSlots<ChunkResult>(count: count)
-        let inputs = ResultSlots<[Document]>(count: count)
-        for t in 0..<count {
-            inputs.set(t, round.chunks[t])
-            round.chunks[t] = []
-        }
-        round.chunks = []
+    /// Starts one loop per worker on the global queue; each takes chunks from `flow` until it closes.
+    /// Chunks are moved in and out of the flow, never copied; each result goes to the slot of its
+    /// chunk's number, so the output order does not depend on which worker took it.
+    private func startWorkers(on flow: ChunkFlow<[Document], ChunkResult>, group: DispatchGroup, sinks: [any DocumentSink]) {
         let workers = UncheckedSendable(self.workers)
-        for sink in sinks { sink.roundWillStart() }
-        // Shared by the workers only through `digest`, which reads state fixed before the round.
+        // Shared by the workers only through `digest`, which reads state the sinks publish safely.
         let sinks = UncheckedSendable(sinks)
         let includeText = options.includeText
-        let next = ChunkCounter()
-        let group = DispatchGroup()
-        for w in 0..<min(workers.value.count, count) {
+        for w in workers.value.indices {
             DispatchQueue.global().async(group: group) {
                 let worker = workers.value[w]
-                while true {
-                    let t = next.take()
-                    guard t < count else { break }
+                while let (number, documents) = flow.take() {
                     var chunk = ChunkResult()
-                    chunk.documents = inputs.take(t)
+                    chunk.documents = documents
                     chunk.failures = worker.process(batch: &chunk.documents)
                     // A coded line is about 1.3 KB on the bundled codebook: room for most chunks
                     // without growing (each growth copies what was written).
@@ -248,6 +256,7 @@ public final class PipelineRunner {
                     var ranges: [Range<Int>] = []
                     var digests: [(any DocumentDigest)?] = []
                     ranges.reserveCapacity(chunk.documents.count)
+                    digests.reserveCapacity(chunk.documents.count * sinks.value.count)
                     for k in chunk.documents.indices {
                         // One copy for the encoder and every sink: each use of `chunk.documents[k]`
                         // would copy (retain and release) the document's dozen buffers again.
@@ -261,46 +270,15 @@ public final class PipelineRunner {
                     chunk.ranges = ranges
                     chunk.digests = digests
                     chunk.encoded = writer.bytes
-                    results.set(t, chunk)
+                    flow.finish(number, chunk)
                 }
             }
         }
-        return InFlight(round: round, group: group, results: results)
     }
-}
-
-/// Hands out chunk indices 0, 1, 2, … to the workers of one round.
-final class ChunkCounter: Sendable {
-    private let counter = Atomic<Int>(0)
-    func take() -> Int { counter.add(1, ordering: .relaxed).oldValue }
 }
 
 /// Values that are handed to exactly one worker thread each; the runner guarantees no sharing.
 struct UncheckedSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
-}
-
-/// One slot per worker; each worker writes only its own slot, and the caller reads after all finish.
-/// Raw storage, so that concurrent writes to different slots never touch shared bookkeeping.
-final class ResultSlots<T>: @unchecked Sendable {
-    private let slots: UnsafeMutablePointer<T?>
-    private let count: Int
-    init(count: Int) {
-        self.count = count
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil, count: count)
-    }
-    deinit {
-        slots.deinitialize(count: count)
-        slots.deallocate()
-    }
-    func set(_ i: Int, _ value: T) { slots[i] = value }
-    /// Moves the value out of slot `i`, leaving it empty.
-    func take(_ i: Int) -> T {
-        let value = slots[i]!
-        slots[i] = nil
-        return value
-    }
-    var values: [T] { (0..<count).map { slots[$0]! } }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,7 +41,7 @@ public struct Quote: Sendable, Equatable {
 /// worker and then handed, by the runner, to the calling thread; no two threads touch it at once.
 public final class QuoteDigest: DocumentDigest, @unchecked Sendable {
     /// A distinct coded theme: its id, its number in the collector's themes (nil when it had none
-    /// when the round started), and its extract, if one was made.
+    /// when the document was digested), and its extract, if one was made.
     struct Theme {
         var name: String
         var number: Int?
@@ -147,14 +148,15 @@ public final class QuoteCollector: DocumentSink {
     /// Counts the document in input order and keeps its candidates that rank among the best.
     func keepCandidates(_ digest: QuoteDigest) {
         pools.keep(digest)
+        floorsMayHaveRisen = true
         if !chosen.isEmpty { chosen.removeAll() }
     }
 
-    /// The lowest score in each full pool (theme, sentiment group), as of the start of a round: a
-    /// candidate that cannot beat it is not extracted. Pools only get better, so a floor from an
-    /// earlier round is still one, and which round saw which floor changes nothing.
+    /// The lowest score in each full pool (theme, sentiment group), as last published: a candidate
+    /// that cannot beat it is not extracted. Pools only get better, so an older floor is still one,
+    /// and which floors a document was digested with changes nothing.
     final class PoolFloors: Sendable {
-        /// The collector's themes at the start of the round: numbers never change once given.
+        /// The collector's themes when published: numbers never change once given.
         let themes: ThemeIndex
         /// Three per theme number, one per sentiment group.
         let scores: [Double?]
@@ -163,10 +165,15 @@ public final class QuoteCollector: DocumentSink {
             self.scores = scores
         }
     }
-    private var floors = PoolFloors()
+    /// Swapped whole under the lock while workers digest: they read whichever was last published.
+    private let floors = Mutex(PoolFloors())
+    private var floorsMayHaveRisen = false
 
-    public func roundWillStart() {
-        floors = PoolFloors(themes: pools.themes, scores: pools.floors())
+    public func willHandOutDocuments() {
+        guard floorsMayHaveRisen else { return }
+        floorsMayHaveRisen = false
+        let published = PoolFloors(themes: pools.themes, scores: pools.floors())
+        floors.withLock { $0 = published }
     }
 
     /// The digest of `document` on a scratch of its own (for tests).
@@ -183,7 +190,7 @@ public final class QuoteCollector: DocumentSink {
         let digest = QuoteDigest()
         guard !document.codes.isEmpty else { return digest }
         digest.themes.reserveCapacity(document.codes.count)
-        let floors = self.floors
+        let floors = self.floors.withLock { $0 }
         document.utf8.withUnsafeBufferPointer { buffer in
             let text = QuoteText(buffer)
             for code in document.codes {

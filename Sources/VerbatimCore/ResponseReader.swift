@@ -54,6 +54,13 @@ public final class ResponseReader {
 
     private var displayPath: String { path == "-" ? "<stdin>" : path }
 
+    /// The share of the input read so far (0...1), when its size is known ahead (a file, or standard
+    /// input redirected from one); nil for a pipe.
+    public var fractionRead: Double? {
+        guard let size = stream.size, size > 0 else { return nil }
+        return min(1, Double(stream.position) / Double(size))
+    }
+
     /// The next item, or nil at end of input. In strict mode a malformed record throws.
     public func next() throws -> InputItem? {
         while true {

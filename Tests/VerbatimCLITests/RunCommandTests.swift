@@ -5,6 +5,22 @@ import VerbatimTestSupport
 
 /// End-to-end runs of `verbatim run`, in process.
 @Suite struct RunCommandTests {
+    /// The progress line: answers, rate, and the time left once the input's size is known.
+    @Test func progressLineShowsRateAndTimeLeft() {
+        var summary = RunSummary()
+        summary.read = 1_234_567
+        summary.bytes = 50_000_000
+        #expect(ProgressReporter.line(summary, elapsed: 10, fractionRead: nil) == "1,234,567 answers, 123,456/s, 5.0 MB/s")
+        #expect(ProgressReporter.line(summary, elapsed: 10, fractionRead: 0.25)
+                == "1,234,567 answers, 123,456/s, 5.0 MB/s, 25% read, about 30 s left")
+        #expect(ProgressReporter.line(summary, elapsed: 100, fractionRead: 0.5).hasSuffix("50% read, about 2 min left"))
+        // Too little read to say how long the rest takes.
+        #expect(!ProgressReporter.line(summary, elapsed: 2, fractionRead: 0.001).contains("left"))
+        #expect(ProgressReporter.grouped(999) == "999")
+        #expect(ProgressReporter.grouped(1_000) == "1,000")
+        #expect(ProgressReporter.grouped(-12_345) == "-12,345")
+    }
+
     func run(_ arguments: [String]) throws {
         let command = try #require(try VerbatimCommand.parseAsRoot(["run"] + arguments) as? RunCommand)
         try command.execute()

@@ -50,6 +50,23 @@ import VerbatimTestSupport
 
     func metadata(_ r: Response) -> [String] { r.metadata.map { "\($0.key)=\($0.value.scalarText ?? "…")" } }
 
+    /// Progress shows the time left from the share of the file read: it must grow with each record
+    /// (the reader streams; it does not slurp the file) and reach 1 at the end.
+    @Test func fractionReadFollowsTheRecordsOfAFile() throws {
+        let line = #"{"id": "a", "text": "\#(String(repeating: "x", count: 200))"}"# + "\n"
+        let path = try write(Array(String(repeating: line, count: 20_000).utf8), name: "progress.jsonl")
+        let reader = try ResponseReader(path: path, options: InputOptions())
+        #expect(reader.fractionRead == 0)
+        var fractions: [Double] = []
+        while try reader.next() != nil { fractions.append(try #require(reader.fractionRead)) }
+        #expect(fractions.count == 20_000)
+        #expect(fractions.last == 1)
+        #expect(zip(fractions, fractions.dropFirst()).allSatisfy { $0 <= $1 })
+        // After the first record of a file of several megabytes, far less than a chunk is counted as read.
+        #expect(fractions[0] < 0.001)
+        #expect(abs(fractions[9_999] - 0.5) < 0.001)
+    }
+
     // MARK: Formats
 
     @Test(arguments: [

@@ -53,7 +53,7 @@ import VerbatimTestSupport
                 == serial.jsonLines(themes: ["funding"], selection: QuoteSelection(perTheme: 5)))
     }
 
-    /// Between rounds the collector tells the workers which candidates cannot enter a full pool, so
+    /// Before each chunk the collector tells the workers which candidates cannot enter a full pool, so
     /// they skip extracting them: with a pool of 2 and rounds of 3 answers, the quotes stay those of
     /// one serial pass.
     @Test func skippedCandidatesChangeNothing() throws {
@@ -71,7 +71,7 @@ import VerbatimTestSupport
         let parallel = QuoteCollector(keepPerTheme: 2)
         parallel.prepare(workers: 2)
         for start in stride(from: 0, to: docs.count, by: 3) {
-            parallel.roundWillStart()
+            parallel.willHandOutDocuments()
             let round = Array(docs[start..<min(start + 3, docs.count)])
             let digests = round.enumerated().map { k, d in parallel.digest(d, worker: k % 2) }
             for (d, digest) in zip(round, digests) {
