@@ -16,15 +16,19 @@ public struct ICUTokenizerStage: Stage {
             OptionSpec("locale", .string, default: .string("en"), help: "ICU locale for the break rules (e.g. en, de, ja)"),
             OptionSpec("punctuation", .boolean, default: .boolean(true),
                        help: "keep punctuation, symbols and emoji as tokens (sentiment uses '!' and emoji)"),
+            OptionSpec("ascii_fast_path", .boolean, default: .boolean(true),
+                       help: "break ASCII answers' words with a copy of ICU's rules for ASCII, checked against ICU for the locale; false sends every answer through ICU's iterator"),
         ],
         assigns: [.tokens, .sentences])
 
     public let locale: String
     public let keepPunctuation: Bool
+    public let asciiFastPath: Bool
 
     public init(options: StageOptions, context: StageContext) throws {
         locale = options.string("locale") ?? "en"
         keepPunctuation = options.boolean("punctuation") ?? true
+        asciiFastPath = options.boolean("ascii_fast_path") ?? true
         // Fail at build time, not on the first response, if ICU cannot open the iterators.
         do { _ = try ICUSegmenter(locale: Self.breakLocale(locale)) } catch {
             throw options.invalid("locale", "ICU cannot open break iterators for '\(locale)': \(error)")
@@ -32,7 +36,7 @@ public struct ICUTokenizerStage: Stage {
     }
 
     public func makeProcessor() throws -> any StageProcessor {
-        try Processor(locale: Self.breakLocale(locale), keepPunctuation: keepPunctuation)
+        try Processor(locale: Self.breakLocale(locale), keepPunctuation: keepPunctuation, asciiFastPath: asciiFastPath)
     }
 
     /// The locale given to ICU's break iterators. Plain UAX #29 sentence rules end a sentence at
@@ -47,8 +51,8 @@ public struct ICUTokenizerStage: Stage {
         let folder: ICUCaseFolder
         let keepPunctuation: Bool
 
-        init(locale: String, keepPunctuation: Bool) throws {
-            segmenter = try ICUSegmenter(locale: locale)
+        init(locale: String, keepPunctuation: Bool, asciiFastPath: Bool) throws {
+            segmenter = try ICUSegmenter(locale: locale, asciiFastPath: asciiFastPath)
             folder = try ICUCaseFolder()
             self.keepPunctuation = keepPunctuation
         }

@@ -67,7 +67,8 @@ public struct SentenceBoundary: Sendable, Equatable {
     }
 }
 
-/// Word and sentence boundaries over UTF-8 text, from ICU's break iterators.
+/// Word and sentence boundaries over UTF-8 text, from ICU's break iterators (an ASCII text's words
+/// from `ASCIIWordBreaks`, ICU's rules for ASCII, when they agree with the locale's iterator).
 ///
 /// One instance per worker thread: ICU iterators are not thread-safe, and opening one costs
 /// microseconds, so they are opened once and re-pointed at each text. The iterators keep pointing
@@ -98,7 +99,13 @@ public final class ICUSegmenter {
         UnsafeBufferPointer(start: boundaries.sentences, count: sentenceCount)
     }
 
-    public init(locale: String = "en") throws(ICUFailure) {
+    /// Whether ASCII texts' words are broken by `ASCIIWordBreaks` rather than ICU's iterator: asked
+    /// for, and found to agree with this locale's iterator on every probe.
+    public let breaksASCIIWordsItself: Bool
+
+    /// Opens the iterators for `locale`. With `asciiFastPath`, ASCII texts' words are broken by a
+    /// copy of ICU's rules for ASCII, if it agrees with this locale's iterator (see `ASCIIWordBreaks`).
+    public init(locale: String = "en", asciiFastPath: Bool = true) throws(ICUFailure) {
         var status = U_ZERO_ERROR
         guard let w = cicu_ubrk_open(UBRK_WORD, locale, &status), cicu_is_failure(status) == 0 else {
             throw ICUFailure("ubrk_open(UBRK_WORD)", status)
@@ -109,6 +116,7 @@ public final class ICUSegmenter {
         }
         wordIterator = w
         sentenceIterator = s
+        breaksASCIIWordsItself = asciiFastPath && ASCIIWordBreaks.agreesWithICU(locale: locale, iterator: w)
     }
 
     deinit {
@@ -155,9 +163,14 @@ public final class ICUSegmenter {
         if staging, staged.stage(text) {
             textIsASCII = staged.isASCII
             var status = U_ZERO_ERROR
-            cicu_ubrk_setText(wordIterator, staged.units, Int32(staged.count), &status)
-            guard cicu_is_failure(status) == 0 else { throw ICUFailure("ubrk_setText", status) }
             cicu_ubrk_setText(sentenceIterator, staged.units, Int32(staged.count), &status)
+            guard cicu_is_failure(status) == 0 else { throw ICUFailure("ubrk_setText", status) }
+            if staged.isASCII && breaksASCIIWordsItself {
+                wordCount = ASCIIWordBreaks.segment(text, into: boundaries.words)
+                collectSentences { $0 }
+                return
+            }
+            cicu_ubrk_setText(wordIterator, staged.units, Int32(staged.count), &status)
             guard cicu_is_failure(status) == 0 else { throw ICUFailure("ubrk_setText", status) }
             if staged.isASCII {
                 collect { $0 }
@@ -189,7 +202,7 @@ public final class ICUSegmenter {
     /// Reads both iterators' boundaries, mapping ICU's offsets to byte offsets with `offset`.
     @inline(__always)
     private func collect(offset: (Int32) -> Int32) {
-        let words = boundaries.words, sentences = boundaries.sentences
+        let words = boundaries.words
         var n = 0
         var start = cicu_ubrk_first(wordIterator)
         while true {
@@ -201,8 +214,15 @@ public final class ICUSegmenter {
             start = end
         }
         wordCount = n
-        n = 0
-        start = cicu_ubrk_first(sentenceIterator)
+        collectSentences(offset: offset)
+    }
+
+    /// Reads the sentence iterator's boundaries, mapping ICU's offsets to byte offsets with `offset`.
+    @inline(__always)
+    private func collectSentences(offset: (Int32) -> Int32) {
+        let sentences = boundaries.sentences
+        var n = 0
+        var start = cicu_ubrk_first(sentenceIterator)
         while true {
             let end = cicu_ubrk_next(sentenceIterator)
             if end < 0 { break }
