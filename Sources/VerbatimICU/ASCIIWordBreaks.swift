@@ -73,37 +73,86 @@ enum ASCIIWordBreaks {
         c == Class.letter ? .letter : c == Class.digit ? .number : .none
     }
 
+    /// `join` for every pair of classes, as one 32-bit entry at `a × classCount + b`: the kind the
+    /// join gives (`Joined`, or 0 for a break) in the low byte, then the class the byte after `b`
+    /// must have for it (0xFF: any), then the class the byte before `a` must have. Derived from
+    /// `join` by trying every neighbour, so `join` stays the one statement of the rules.
+    static let joins: [UInt32] = {
+        let all = (0...Class.edge).map { $0 }
+        var table: [UInt32] = []
+        for a in all {
+            for b in all {
+                let outcomes = all.flatMap { before in all.map { after in (before, after, join(before, a, b, after)) } }
+                let kinds = Set(outcomes.compactMap { $0.2.map(Joined.code) })
+                precondition(kinds.count <= 1, "a join gives one kind whatever the neighbours")
+                guard let kind = kinds.first else {
+                    table.append(0)
+                    continue
+                }
+                let joinedAt = outcomes.filter { $0.2 != nil }
+                let afters = Set(joinedAt.map(\.1)), befores = Set(joinedAt.map(\.0))
+                let needAfter: UInt32 = afters.count == all.count ? 0xFF : UInt32(afters.first!)
+                let needBefore: UInt32 = befores.count == all.count ? 0xFF : UInt32(befores.first!)
+                precondition(afters.count == all.count || afters.count == 1, "a join needs at most one class after")
+                precondition(befores.count == all.count || befores.count == 1, "a join needs at most one class before")
+                precondition(joinedAt.count == afters.count * befores.count, "a join's conditions are independent")
+                table.append(UInt32(kind) | needAfter << 8 | needBefore << 16)
+            }
+        }
+        return table
+    }()
+
+    static let classCount = Int(Class.edge) + 1
+
+    /// A join's kind in the table: nonzero, so that 0 can mean a break.
+    enum Joined {
+        static func code(_ kind: WordSegmentKind) -> UInt8 { kind.rawValue + 1 }
+        static func kind(_ code: UInt32) -> WordSegmentKind { WordSegmentKind(rawValue: UInt8(code - 1))! }
+    }
+
     /// Breaks `text` (ASCII, not empty) into `out`, which has room for `text.count` segments;
     /// returns the number of segments.
     static func segment(_ text: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<WordBoundary>) -> Int {
         classes.withUnsafeBufferPointer { classes in
-            let n = text.count
-            var count = 0
-            var start = 0
-            var before = Class.edge
-            var a = classes[Int(text[0] & 0x7F)]
-            var kind = single(a)
-            for i in 1..<max(1, n) {
-                let b = classes[Int(text[i] & 0x7F)]
-                // Letters inside a word: most of the text, settled without looking further.
-                if a == Class.letter && b == Class.letter {
-                    kind = .letter
-                } else {
-                    let after = i + 1 < n ? classes[Int(text[i + 1] & 0x7F)] : Class.edge
-                    if let joined = join(before, a, b, after) {
-                        kind = joined
+            joins.withUnsafeBufferPointer { joins in
+                let n = text.count
+                var count = 0
+                var start = 0
+                var before = Class.edge
+                var a = classes[Int(text[0] & 0x7F)]
+                var kind = single(a)
+                var i = 1
+                while i < n {
+                    let b = classes[Int(text[i] & 0x7F)]
+                    // Letters inside a word: most of the text, settled without the table.
+                    if a == Class.letter && b == Class.letter {
+                        kind = .letter
                     } else {
-                        out[count] = WordBoundary(start: Int32(start), end: Int32(i), kind: kind)
-                        count += 1
-                        start = i
-                        kind = single(b)
+                        let rule = joins[Int(a) &* classCount &+ Int(b)]
+                        var joined = rule & 0xFF != 0
+                        if joined, rule & 0xFFFF00 != 0xFFFF00 {
+                            let needAfter = UInt8(truncatingIfNeeded: rule >> 8), needBefore = UInt8(truncatingIfNeeded: rule >> 16)
+                            if needAfter != 0xFF {
+                                joined = i + 1 < n && classes[Int(text[i + 1] & 0x7F)] == needAfter
+                            }
+                            if needBefore != 0xFF { joined = joined && before == needBefore }
+                        }
+                        if joined {
+                            kind = Joined.kind(rule & 0xFF)
+                        } else {
+                            out[count] = WordBoundary(start: Int32(start), end: Int32(i), kind: kind)
+                            count += 1
+                            start = i
+                            kind = single(b)
+                        }
                     }
+                    before = a
+                    a = b
+                    i += 1
                 }
-                before = a
-                a = b
+                out[count] = WordBoundary(start: Int32(start), end: Int32(n), kind: kind)
+                return count + 1
             }
-            out[count] = WordBoundary(start: Int32(start), end: Int32(n), kind: kind)
-            return count + 1
         }
     }
 
