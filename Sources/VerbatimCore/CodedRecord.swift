@@ -44,10 +44,7 @@ public enum CodedRecord {
         if !document.themeSentiment.isEmpty {
             writer.key(literal: "theme_sentiment")
             writer.beginObject()
-            for (theme, sentiment) in document.themeSentiment.sorted(by: { $0.key < $1.key }) {
-                writer.key(theme)
-                encode(sentiment, into: &writer)
-            }
+            encodeSorted(document.themeSentiment, into: &writer)
             writer.endObject()
         }
         if !document.annotations.isEmpty {
@@ -65,6 +62,39 @@ public enum CodedRecord {
         }
         writer.endObject()
         writer.newline()
+    }
+
+    /// Writes `members` in key order. An answer has a few theme sentiments: their dictionary
+    /// indices are sorted in stack memory, which spares the array of key-value pairs that
+    /// `sorted` would allocate, and a retain and release of each key copied into it.
+    static func encodeSorted(_ members: [String: Sentiment], into writer: inout JSONWriter) {
+        guard members.count <= 32 else {
+            for (key, sentiment) in members.sorted(by: { $0.key < $1.key }) {
+                writer.key(key)
+                encode(sentiment, into: &writer)
+            }
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Dictionary<String, Sentiment>.Index.self, capacity: members.count) { order in
+            var n = 0
+            var i = members.startIndex
+            while i != members.endIndex {
+                // Insertion sort: keys are distinct, so the order is that of `sorted`.
+                var j = n
+                while j > 0, members[i].key < members[order[j - 1]].key {
+                    order.initializeElement(at: j, to: order.moveElement(from: j - 1))
+                    j -= 1
+                }
+                order.initializeElement(at: j, to: i)
+                n += 1
+                members.formIndex(after: &i)
+            }
+            for k in 0..<n {
+                writer.key(members[order[k]].key)
+                encode(members[order[k]].value, into: &writer)
+            }
+            _ = UnsafeMutableBufferPointer(rebasing: order[..<n]).deinitialize()
+        }
     }
 
     static func encode(_ s: Sentiment, into writer: inout JSONWriter) {
