@@ -13,28 +13,36 @@ public enum CodedRecord {
         if includeText {
             writer.key(literal: "text"); writer.string(r.text)
         }
-        writer.key(literal: "themes")
-        writer.beginArray()
-        for code in document.codes { writer.string(code.theme) }
-        writer.endArray()
-        writer.key(literal: "evidence")
-        writer.beginObject()
-        let offsets = ScalarOffsets(document.utf8)
-        for code in document.codes {
-            writer.key(code.theme)
+        // Codes and evidence are read in place: iterating the arrays copied each element, retaining
+        // its evidence array (and each rule name) once more per loop.
+        document.codes.withUnsafeBufferPointer { codes in
+            writer.key(literal: "themes")
             writer.beginArray()
-            for e in code.evidence {
-                writer.beginObject()
-                writer.key(literal: "start"); writer.integer(offsets.scalarOffset(ofByte: Int(e.span.start)))
-                writer.key(literal: "end"); writer.integer(offsets.scalarOffset(ofByte: Int(e.span.end)))
-                writer.key(literal: "text")
-                document.utf8.withUnsafeBufferPointer { writer.string(utf8: UnsafeBufferPointer(rebasing: $0[e.span.range])) }
-                writer.key(literal: "rule"); writer.string(e.rule)
-                writer.endObject()
-            }
+            for i in codes.indices { writer.string(codes[i].theme) }
             writer.endArray()
+            writer.key(literal: "evidence")
+            writer.beginObject()
+            let offsets = ScalarOffsets(document.utf8)
+            document.utf8.withUnsafeBufferPointer { text in
+                for i in codes.indices {
+                    writer.key(codes[i].theme)
+                    writer.beginArray()
+                    codes[i].evidence.withUnsafeBufferPointer { evidence in
+                        for j in evidence.indices {
+                            let span = evidence[j].span
+                            writer.beginObject()
+                            writer.key(literal: "start"); writer.integer(offsets.scalarOffset(ofByte: Int(span.start)))
+                            writer.key(literal: "end"); writer.integer(offsets.scalarOffset(ofByte: Int(span.end)))
+                            writer.key(literal: "text"); writer.string(utf8: UnsafeBufferPointer(rebasing: text[span.range]))
+                            writer.key(literal: "rule"); writer.string(evidence[j].rule)
+                            writer.endObject()
+                        }
+                    }
+                    writer.endArray()
+                }
+            }
+            writer.endObject()
         }
-        writer.endObject()
         writer.key(literal: "sentiment")
         if let s = document.sentiment {
             encode(s, into: &writer)
