@@ -27,10 +27,14 @@ struct QuoteText {
         func cost(_ a: Int, _ b: Int) -> Int {
             scalarCount(a..<b) + (a > lo ? 1 : 0) + (b < hi ? 1 : 0)
         }
-        let inside = evidence.filter { $0.lowerBound >= lo && $0.upperBound <= hi && !$0.isEmpty }.sorted { $0.lowerBound < $1.lowerBound }
+        // Sorted in place and its furthest end found by a loop: `sorted` and `map` allocated an array each.
+        var inside = evidence.filter { $0.lowerBound >= lo && $0.upperBound <= hi && !$0.isEmpty }
+        inside.sort { $0.lowerBound < $1.lowerBound }
         guard let first = inside.first else { return range }
+        var furthest = first.upperBound
+        for span in inside where span.upperBound > furthest { furthest = span.upperBound }
         // Anchor: all the evidence in the range when it fits, else the first span.
-        var anchor = first.lowerBound..<(inside.map(\.upperBound).max() ?? first.upperBound)
+        var anchor = first.lowerBound..<furthest
         anchor = wordStart(anchor.lowerBound, lo)..<wordEnd(anchor.upperBound, hi)
         if cost(anchor.lowerBound, anchor.upperBound) > limit {
             anchor = wordStart(first.lowerBound, lo)..<wordEnd(first.upperBound, hi)
@@ -116,7 +120,15 @@ struct QuoteText {
     /// spaced dashes (" - ", "–", "—"), and before " (". (`skipping: false` looks at every byte,
     /// for tests.)
     func clauses(_ lo: Int, _ hi: Int, skipping: Bool = true) -> (starts: [Int], ends: [Int]) {
-        var cuts: [(end: Int, start: Int)] = []
+        var starts = [lo], ends: [Int] = []
+        // Cuts come in text order, and whether one is kept depends only on those kept before it: they
+        // are kept as they are found, without a list of all of them to filter afterwards.
+        func cut(_ end: Int, _ start: Int) {
+            if end > starts[starts.count - 1], start < hi {
+                ends.append(end)
+                starts.append(start)
+            }
+        }
         func skipSpaces(_ i: Int) -> Int {
             var k = i
             while k < hi, Self.isSpace(bytes[k]) { k += 1 }
@@ -139,15 +151,15 @@ struct QuoteText {
             }
             switch bytes[i] {
             case UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: ")"):
-                if nextIsSpace(i) { cuts.append((i + 1, skipSpaces(i + 1))) }
+                if nextIsSpace(i) { cut(i + 1, skipSpaces(i + 1)) }
             case UInt8(ascii: "("):
-                if i > lo, Self.isSpace(bytes[i - 1]) { cuts.append((backSpaces(i), i)) }
+                if i > lo, Self.isSpace(bytes[i - 1]) { cut(backSpaces(i), i) }
             case UInt8(ascii: "-"):
-                if i > lo, Self.isSpace(bytes[i - 1]), nextIsSpace(i) { cuts.append((backSpaces(i), skipSpaces(i + 1))) }
+                if i > lo, Self.isSpace(bytes[i - 1]), nextIsSpace(i) { cut(backSpaces(i), skipSpaces(i + 1)) }
             case 0xE2:
                 if i + 2 < hi, bytes[i + 1] == 0x80, bytes[i + 2] == 0x93 || bytes[i + 2] == 0x94 {
                     // En or em dash.
-                    cuts.append((backSpaces(i), skipSpaces(i + 3)))
+                    cut(backSpaces(i), skipSpaces(i + 3))
                     i += 3
                     continue
                 }
@@ -155,11 +167,6 @@ struct QuoteText {
                 break
             }
             i += 1
-        }
-        var starts = [lo], ends: [Int] = []
-        for cut in cuts where cut.end > (starts.last ?? lo) && cut.start < hi {
-            ends.append(cut.end)
-            starts.append(cut.start)
         }
         ends.append(hi)
         return (starts, ends)
