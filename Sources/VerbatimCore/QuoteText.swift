@@ -22,17 +22,21 @@ struct QuoteText {
 
     /// The largest window of `range` around the evidence that fits in `limit` scalars (counting the
     /// "…" marks), cut at clause boundaries where possible and otherwise between words.
-    func trimWindow(range: Range<Int>, evidence: [Range<Int>], limit: Int) -> Range<Int> {
+    /// `scratch` holds the buffers, kept from call to call so that trimming allocates nothing.
+    func trimWindow(range: Range<Int>, evidence: [Evidence], limit: Int, scratch: inout TrimScratch) -> Range<Int> {
         let lo = range.lowerBound, hi = range.upperBound
         func cost(_ a: Int, _ b: Int) -> Int {
             scalarCount(a..<b) + (a > lo ? 1 : 0) + (b < hi ? 1 : 0)
         }
-        // Sorted in place and its furthest end found by a loop: `sorted` and `map` allocated an array each.
-        var inside = evidence.filter { $0.lowerBound >= lo && $0.upperBound <= hi && !$0.isEmpty }
-        inside.sort { $0.lowerBound < $1.lowerBound }
-        guard let first = inside.first else { return range }
+        scratch.inside.removeAll(keepingCapacity: true)
+        for k in evidence.indices {
+            let span = evidence[k].span.range
+            if span.lowerBound >= lo, span.upperBound <= hi, !span.isEmpty { scratch.inside.append(span) }
+        }
+        scratch.inside.sort { $0.lowerBound < $1.lowerBound }
+        guard let first = scratch.inside.first else { return range }
         var furthest = first.upperBound
-        for span in inside where span.upperBound > furthest { furthest = span.upperBound }
+        for span in scratch.inside where span.upperBound > furthest { furthest = span.upperBound }
         // Anchor: all the evidence in the range when it fits, else the first span.
         var anchor = first.lowerBound..<furthest
         anchor = wordStart(anchor.lowerBound, lo)..<wordEnd(anchor.upperBound, hi)
@@ -40,7 +44,8 @@ struct QuoteText {
             anchor = wordStart(first.lowerBound, lo)..<wordEnd(first.upperBound, hi)
         }
         // Clause level.
-        let (starts, ends) = clauses(lo, hi)
+        clauses(lo, hi, into: &scratch)
+        let starts = scratch.starts, ends = scratch.ends
         var i = starts.lastIndex { $0 <= anchor.lowerBound } ?? 0
         var j = ends.firstIndex { $0 >= anchor.upperBound } ?? (ends.count - 1)
         if j < i { j = i }
@@ -120,13 +125,22 @@ struct QuoteText {
     /// spaced dashes (" - ", "–", "—"), and before " (". (`skipping: false` looks at every byte,
     /// for tests.)
     func clauses(_ lo: Int, _ hi: Int, skipping: Bool = true) -> (starts: [Int], ends: [Int]) {
-        var starts = [lo], ends: [Int] = []
+        var scratch = TrimScratch()
+        clauses(lo, hi, skipping: skipping, into: &scratch)
+        return (scratch.starts, scratch.ends)
+    }
+
+    /// `clauses(_:_:skipping:)` into `scratch.starts` and `scratch.ends`, reusing their memory.
+    func clauses(_ lo: Int, _ hi: Int, skipping: Bool = true, into scratch: inout TrimScratch) {
+        scratch.starts.removeAll(keepingCapacity: true)
+        scratch.ends.removeAll(keepingCapacity: true)
+        scratch.starts.append(lo)
         // Cuts come in text order, and whether one is kept depends only on those kept before it: they
         // are kept as they are found, without a list of all of them to filter afterwards.
         func cut(_ end: Int, _ start: Int) {
-            if end > starts[starts.count - 1], start < hi {
-                ends.append(end)
-                starts.append(start)
+            if end > scratch.starts[scratch.starts.count - 1], start < hi {
+                scratch.ends.append(end)
+                scratch.starts.append(start)
             }
         }
         func skipSpaces(_ i: Int) -> Int {
@@ -168,8 +182,14 @@ struct QuoteText {
             }
             i += 1
         }
-        ends.append(hi)
-        return (starts, ends)
+        scratch.ends.append(hi)
+    }
+
+    /// Buffers for `trimWindow` and `clauses`: the evidence inside the range, and clause bounds.
+    struct TrimScratch {
+        var inside: [Range<Int>] = []
+        var starts: [Int] = []
+        var ends: [Int] = []
     }
 
     /// Whether any of 8 bytes (as a number) may be a byte `clauses` looks at: `(` `)` `,` `-`
