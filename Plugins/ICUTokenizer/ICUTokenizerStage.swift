@@ -72,7 +72,9 @@ public struct ICUTokenizerStage: Stage {
             document.normalizedPool = pool
             document.stemPool = []
             document.sentences = sentences
-            document.assigned.formUnion([.tokens, .sentences])
+            // Two inserts: an array literal here allocated per answer.
+            document.assigned.insert(.tokens)
+            document.assigned.insert(.sentences)
         }
 
         /// Tokens of an ASCII text. NFKC_Casefold of ASCII is lower-casing, which keeps every byte in

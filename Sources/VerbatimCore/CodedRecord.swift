@@ -13,28 +13,36 @@ public enum CodedRecord {
         if includeText {
             writer.key(literal: "text"); writer.string(r.text)
         }
-        writer.key(literal: "themes")
-        writer.beginArray()
-        for code in document.codes { writer.string(code.theme) }
-        writer.endArray()
-        writer.key(literal: "evidence")
-        writer.beginObject()
-        let offsets = ScalarOffsets(document.utf8)
-        for code in document.codes {
-            writer.key(code.theme)
+        // Codes and evidence are read in place: iterating the arrays copied each element, retaining
+        // its evidence array (and each rule name) once more per loop.
+        document.codes.withUnsafeBufferPointer { codes in
+            writer.key(literal: "themes")
             writer.beginArray()
-            for e in code.evidence {
-                writer.beginObject()
-                writer.key(literal: "start"); writer.integer(offsets.scalarOffset(ofByte: Int(e.span.start)))
-                writer.key(literal: "end"); writer.integer(offsets.scalarOffset(ofByte: Int(e.span.end)))
-                writer.key(literal: "text")
-                document.utf8.withUnsafeBufferPointer { writer.string(utf8: UnsafeBufferPointer(rebasing: $0[e.span.range])) }
-                writer.key(literal: "rule"); writer.string(e.rule)
-                writer.endObject()
-            }
+            for i in codes.indices { writer.string(codes[i].theme) }
             writer.endArray()
+            writer.key(literal: "evidence")
+            writer.beginObject()
+            let offsets = ScalarOffsets(document.utf8)
+            document.utf8.withUnsafeBufferPointer { text in
+                for i in codes.indices {
+                    writer.key(codes[i].theme)
+                    writer.beginArray()
+                    codes[i].evidence.withUnsafeBufferPointer { evidence in
+                        for j in evidence.indices {
+                            let span = evidence[j].span
+                            writer.beginObject()
+                            writer.key(literal: "start"); writer.integer(offsets.scalarOffset(ofByte: Int(span.start)))
+                            writer.key(literal: "end"); writer.integer(offsets.scalarOffset(ofByte: Int(span.end)))
+                            writer.key(literal: "text"); writer.string(utf8: UnsafeBufferPointer(rebasing: text[span.range]))
+                            writer.key(literal: "rule"); writer.string(evidence[j].rule)
+                            writer.endObject()
+                        }
+                    }
+                    writer.endArray()
+                }
+            }
+            writer.endObject()
         }
-        writer.endObject()
         writer.key(literal: "sentiment")
         if let s = document.sentiment {
             encode(s, into: &writer)
@@ -44,10 +52,7 @@ public enum CodedRecord {
         if !document.themeSentiment.isEmpty {
             writer.key(literal: "theme_sentiment")
             writer.beginObject()
-            for (theme, sentiment) in document.themeSentiment.sorted(by: { $0.key < $1.key }) {
-                writer.key(theme)
-                encode(sentiment, into: &writer)
-            }
+            encodeSorted(document.themeSentiment, into: &writer)
             writer.endObject()
         }
         if !document.annotations.isEmpty {
@@ -65,6 +70,39 @@ public enum CodedRecord {
         }
         writer.endObject()
         writer.newline()
+    }
+
+    /// Writes `members` in key order. An answer has a few theme sentiments: their dictionary
+    /// indices are sorted in stack memory, which spares the array of key-value pairs that
+    /// `sorted` would allocate, and a retain and release of each key copied into it.
+    static func encodeSorted(_ members: [String: Sentiment], into writer: inout JSONWriter) {
+        guard members.count <= 32 else {
+            for (key, sentiment) in members.sorted(by: { $0.key < $1.key }) {
+                writer.key(key)
+                encode(sentiment, into: &writer)
+            }
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Dictionary<String, Sentiment>.Index.self, capacity: members.count) { order in
+            var n = 0
+            var i = members.startIndex
+            while i != members.endIndex {
+                // Insertion sort: keys are distinct, so the order is that of `sorted`.
+                var j = n
+                while j > 0, members[i].key < members[order[j - 1]].key {
+                    order.initializeElement(at: j, to: order.moveElement(from: j - 1))
+                    j -= 1
+                }
+                order.initializeElement(at: j, to: i)
+                n += 1
+                members.formIndex(after: &i)
+            }
+            for k in 0..<n {
+                writer.key(members[order[k]].key)
+                encode(members[order[k]].value, into: &writer)
+            }
+            _ = UnsafeMutableBufferPointer(rebasing: order[..<n]).deinitialize()
+        }
     }
 
     static func encode(_ s: Sentiment, into writer: inout JSONWriter) {

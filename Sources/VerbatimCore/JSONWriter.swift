@@ -13,7 +13,10 @@ public struct JSONWriter: ~Copyable {
     /// Whether the innermost open container has no element yet, and the same for the containers
     /// around it (innermost last). Kept apart so that `prefix`, called for every value, reads a field.
     private var isFirst = false
-    private var enclosingIsFirst: [Bool] = []
+    /// The enclosing containers' flags as bits (container at depth d in bit d - 1): an array
+    /// here cost a uniqueness check on every open and close. Past 64 levels they spill into `deeper`.
+    private var enclosingIsFirst: UInt64 = 0
+    private var deeper: [Bool] = []
     private var depth = 0
     private var afterKey = false
 
@@ -35,7 +38,8 @@ public struct JSONWriter: ~Copyable {
     public mutating func reset() {
         count = 0
         isFirst = false
-        enclosingIsFirst.removeAll(keepingCapacity: true)
+        enclosingIsFirst = 0
+        deeper.removeAll(keepingCapacity: true)
         depth = 0
         afterKey = false
     }
@@ -117,7 +121,12 @@ public struct JSONWriter: ~Copyable {
     private mutating func open(_ bracket: UInt8) {
         prefix()
         append(bracket)
-        if depth > 0 { enclosingIsFirst.append(isFirst) }
+        if depth > 64 {
+            deeper.append(isFirst)
+        } else if depth > 0 {
+            let bit: UInt64 = 1 << UInt64(depth - 1)
+            enclosingIsFirst = isFirst ? enclosingIsFirst | bit : enclosingIsFirst & ~bit
+        }
         depth += 1
         isFirst = true
     }
@@ -125,7 +134,11 @@ public struct JSONWriter: ~Copyable {
     private mutating func close(_ bracket: UInt8) {
         precondition(depth > 0, "JSONWriter: closing a container that is not open")
         depth -= 1
-        if depth > 0 { isFirst = enclosingIsFirst.removeLast() }
+        if depth > 64 {
+            isFirst = deeper.removeLast()
+        } else if depth > 0 {
+            isFirst = enclosingIsFirst & (1 << UInt64(depth - 1)) != 0
+        }
         append(bracket)
     }
 

@@ -227,10 +227,19 @@ public final class QuoteCollector: DocumentSink {
     /// string storage, so the first pass, by identity, mostly finds it; no two keys are equal, so
     /// what it finds is what `==` finds.
     static func themeSentiment(of theme: String, in document: Document) -> Sentiment? {
+        // By index, reading keys in place: iterating the pairs copied (retained) every key.
         let all = document.themeSentiment
         if all.count > 8 { return all[theme] }
-        for (key, value) in all where StringIdentity.same(key, theme) { return value }
-        for (key, value) in all where key == theme { return value }
+        var i = all.startIndex
+        while i != all.endIndex {
+            if StringIdentity.same(all[i].key, theme) { return all[i].value }
+            all.formIndex(after: &i)
+        }
+        i = all.startIndex
+        while i != all.endIndex {
+            if all[i].key == theme { return all[i].value }
+            all.formIndex(after: &i)
+        }
         return nil
     }
 

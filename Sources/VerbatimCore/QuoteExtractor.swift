@@ -37,6 +37,8 @@ public enum QuoteExtractor {
         var spans: [Range<Int>] = []
         /// Scratch for an extract's text: its bytes, "…" marks included, made into one `String`.
         var textBytes: [UInt8] = []
+        /// Scratch for trimming a window that is too long.
+        var trim = QuoteText.TrimScratch()
 
         mutating func reset() { entries.removeAll(keepingCapacity: true) }
     }
@@ -87,7 +89,7 @@ public enum QuoteExtractor {
         }
         var window = range
         if scalars > limit {
-            window = text.trimWindow(range: range, evidence: code.evidence.map(\.span.range), limit: limit)
+            window = text.trimWindow(range: range, evidence: code.evidence, limit: limit, scratch: &memo.trim)
         }
         if window.isEmpty { return nil }
         let entry: Int

@@ -22,21 +22,30 @@ struct QuoteText {
 
     /// The largest window of `range` around the evidence that fits in `limit` scalars (counting the
     /// "…" marks), cut at clause boundaries where possible and otherwise between words.
-    func trimWindow(range: Range<Int>, evidence: [Range<Int>], limit: Int) -> Range<Int> {
+    /// `scratch` holds the buffers, kept from call to call so that trimming allocates nothing.
+    func trimWindow(range: Range<Int>, evidence: [Evidence], limit: Int, scratch: inout TrimScratch) -> Range<Int> {
         let lo = range.lowerBound, hi = range.upperBound
         func cost(_ a: Int, _ b: Int) -> Int {
             scalarCount(a..<b) + (a > lo ? 1 : 0) + (b < hi ? 1 : 0)
         }
-        let inside = evidence.filter { $0.lowerBound >= lo && $0.upperBound <= hi && !$0.isEmpty }.sorted { $0.lowerBound < $1.lowerBound }
-        guard let first = inside.first else { return range }
+        scratch.inside.removeAll(keepingCapacity: true)
+        for k in evidence.indices {
+            let span = evidence[k].span.range
+            if span.lowerBound >= lo, span.upperBound <= hi, !span.isEmpty { scratch.inside.append(span) }
+        }
+        scratch.inside.sort { $0.lowerBound < $1.lowerBound }
+        guard let first = scratch.inside.first else { return range }
+        var furthest = first.upperBound
+        for span in scratch.inside where span.upperBound > furthest { furthest = span.upperBound }
         // Anchor: all the evidence in the range when it fits, else the first span.
-        var anchor = first.lowerBound..<(inside.map(\.upperBound).max() ?? first.upperBound)
+        var anchor = first.lowerBound..<furthest
         anchor = wordStart(anchor.lowerBound, lo)..<wordEnd(anchor.upperBound, hi)
         if cost(anchor.lowerBound, anchor.upperBound) > limit {
             anchor = wordStart(first.lowerBound, lo)..<wordEnd(first.upperBound, hi)
         }
         // Clause level.
-        let (starts, ends) = clauses(lo, hi)
+        clauses(lo, hi, into: &scratch)
+        let starts = scratch.starts, ends = scratch.ends
         var i = starts.lastIndex { $0 <= anchor.lowerBound } ?? 0
         var j = ends.firstIndex { $0 >= anchor.upperBound } ?? (ends.count - 1)
         if j < i { j = i }
@@ -116,7 +125,24 @@ struct QuoteText {
     /// spaced dashes (" - ", "–", "—"), and before " (". (`skipping: false` looks at every byte,
     /// for tests.)
     func clauses(_ lo: Int, _ hi: Int, skipping: Bool = true) -> (starts: [Int], ends: [Int]) {
-        var cuts: [(end: Int, start: Int)] = []
+        var scratch = TrimScratch()
+        clauses(lo, hi, skipping: skipping, into: &scratch)
+        return (scratch.starts, scratch.ends)
+    }
+
+    /// `clauses(_:_:skipping:)` into `scratch.starts` and `scratch.ends`, reusing their memory.
+    func clauses(_ lo: Int, _ hi: Int, skipping: Bool = true, into scratch: inout TrimScratch) {
+        scratch.starts.removeAll(keepingCapacity: true)
+        scratch.ends.removeAll(keepingCapacity: true)
+        scratch.starts.append(lo)
+        // Cuts come in text order, and whether one is kept depends only on those kept before it: they
+        // are kept as they are found, without a list of all of them to filter afterwards.
+        func cut(_ end: Int, _ start: Int) {
+            if end > scratch.starts[scratch.starts.count - 1], start < hi {
+                scratch.ends.append(end)
+                scratch.starts.append(start)
+            }
+        }
         func skipSpaces(_ i: Int) -> Int {
             var k = i
             while k < hi, Self.isSpace(bytes[k]) { k += 1 }
@@ -139,15 +165,15 @@ struct QuoteText {
             }
             switch bytes[i] {
             case UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: ")"):
-                if nextIsSpace(i) { cuts.append((i + 1, skipSpaces(i + 1))) }
+                if nextIsSpace(i) { cut(i + 1, skipSpaces(i + 1)) }
             case UInt8(ascii: "("):
-                if i > lo, Self.isSpace(bytes[i - 1]) { cuts.append((backSpaces(i), i)) }
+                if i > lo, Self.isSpace(bytes[i - 1]) { cut(backSpaces(i), i) }
             case UInt8(ascii: "-"):
-                if i > lo, Self.isSpace(bytes[i - 1]), nextIsSpace(i) { cuts.append((backSpaces(i), skipSpaces(i + 1))) }
+                if i > lo, Self.isSpace(bytes[i - 1]), nextIsSpace(i) { cut(backSpaces(i), skipSpaces(i + 1)) }
             case 0xE2:
                 if i + 2 < hi, bytes[i + 1] == 0x80, bytes[i + 2] == 0x93 || bytes[i + 2] == 0x94 {
                     // En or em dash.
-                    cuts.append((backSpaces(i), skipSpaces(i + 3)))
+                    cut(backSpaces(i), skipSpaces(i + 3))
                     i += 3
                     continue
                 }
@@ -156,13 +182,14 @@ struct QuoteText {
             }
             i += 1
         }
-        var starts = [lo], ends: [Int] = []
-        for cut in cuts where cut.end > (starts.last ?? lo) && cut.start < hi {
-            ends.append(cut.end)
-            starts.append(cut.start)
-        }
-        ends.append(hi)
-        return (starts, ends)
+        scratch.ends.append(hi)
+    }
+
+    /// Buffers for `trimWindow` and `clauses`: the evidence inside the range, and clause bounds.
+    struct TrimScratch {
+        var inside: [Range<Int>] = []
+        var starts: [Int] = []
+        var ends: [Int] = []
     }
 
     /// Whether any of 8 bytes (as a number) may be a byte `clauses` looks at: `(` `)` `,` `-`

@@ -147,11 +147,12 @@ public final class ThemeCounts: DocumentSink {
         return i
     }
 
-    private func rollup(_ i: Int) -> [Int] {
-        if let known = rollups[i] { return known }
+    /// Works out `rollups[i]` the first time; returning the chain would copy (retain) it per call.
+    private func makeRollup(_ i: Int) {
+        if rollups[i] != nil { return }
+        // Made before it is stored: `index(of:)` may append to `rollups`.
         let chain = [i] + (ancestorIDs[themes[i].id] ?? []).map { index(of: ThemeInfo(id: $0, label: $0)) }
         rollups[i] = chain
-        return chain
     }
 
     private func index(ofQuestion question: String) -> Int {
@@ -192,7 +193,7 @@ public final class ThemeCounts: DocumentSink {
         // Themes first, with their roll-ups, so that new ones join `themes` in the order they always did.
         for code in document.codes {
             let own = index(ofId: code.theme, adding: true)!
-            _ = rollup(own)
+            makeRollup(own)
             scratch.owns.append(own)
         }
         // Then the theme sentiments by index: the index of a code's theme is that of any equal id.
