@@ -7,7 +7,11 @@ import Synchronization
 ///
 /// There are no rounds: a worker that finishes a chunk takes the next one at once, so no worker waits
 /// for the slowest chunk of a round, and the reader works ahead as long as fewer than `window`
-/// chunks are out. Memory is bounded by `window` chunks, in or out.
+/// chunks are out. Memory is bounded by `window` chunks, in or out, plus those given back.
+///
+/// A result the reader is done with goes back to the worker that made it (`giveBack`), which frees
+/// it when it next takes a chunk: memory is then freed by the thread that allocated it, which spares
+/// the allocator's cross-thread path (a lock on the other thread's arena for each block).
 final class ChunkFlow<Input: Sendable, Output: Sendable>: Sendable {
     /// Chunks handed in and not yet taken back; the slots are indexed by number modulo `window`.
     let window: Int
@@ -18,6 +22,8 @@ final class ChunkFlow<Input: Sendable, Output: Sendable>: Sendable {
         var submitted = 0
         var taken = 0
         var closed = false
+        /// Per worker, results given back for it to free.
+        var givenBack: [[Output]]
     }
     // The slots live under the lock: workers and the reader touch them a few times per chunk of
     // many documents, so the lock costs nothing, and it makes every hand-over visibly ordered.
@@ -32,7 +38,8 @@ final class ChunkFlow<Input: Sendable, Output: Sendable>: Sendable {
         self.window = max(1, window)
         workerCount = workers
         state = Mutex(State(inputs: Array(repeating: nil, count: self.window),
-                            outputs: Array(repeating: nil, count: self.window)))
+                            outputs: Array(repeating: nil, count: self.window),
+                            givenBack: Array(repeating: [], count: max(1, workers))))
     }
 
     /// Hands in the next chunk; the caller keeps fewer than `window` chunks out (`outstanding`).
@@ -45,8 +52,15 @@ final class ChunkFlow<Input: Sendable, Output: Sendable>: Sendable {
         work.signal()
     }
 
-    /// Worker side: the next chunk and its number; nil once the flow is closed and drained.
-    func take() -> (number: Int, input: Input)? {
+    /// Worker side: the next chunk and its number; nil once the flow is closed and drained. First
+    /// frees, on this thread, what was given back to `worker`.
+    func take(worker: Int) -> (number: Int, input: Input)? {
+        var spent = state.withLock { s in
+            var spent: [Output] = []
+            swap(&spent, &s.givenBack[worker])
+            return spent
+        }
+        spent.removeAll()
         work.wait()
         return state.withLock { s in
             guard s.taken < s.submitted else { return nil }
@@ -61,6 +75,11 @@ final class ChunkFlow<Input: Sendable, Output: Sendable>: Sendable {
     func finish(_ number: Int, _ output: Output) {
         state.withLock { $0.outputs[number % window] = output }
         done.signal()
+    }
+
+    /// Reader side: hands a result it is done with back to `worker`, which made it, to free.
+    func giveBack(_ output: Output, to worker: Int) {
+        state.withLock { $0.givenBack[worker].append(output) }
     }
 
     /// Reader side: the result of chunk `number`, if it is ready.

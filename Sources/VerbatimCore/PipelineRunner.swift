@@ -126,6 +126,7 @@ public final class PipelineRunner {
                 guard let result = submitted - number >= flow.window ? flow.waitForResult(number) : flow.result(number)
                 else { break }
                 try consumer.consume(result, problem: problem)
+                flow.giveBack(result, to: result.worker)
                 progress(consumer.summary)
             }
         }
@@ -145,7 +146,9 @@ public final class PipelineRunner {
         flow.close()
         closed = true
         while consumer.chunksConsumed < submitted {
-            try consumer.consume(flow.waitForResult(consumer.chunksConsumed), problem: problem)
+            let result = flow.waitForResult(consumer.chunksConsumed)
+            try consumer.consume(result, problem: problem)
+            flow.giveBack(result, to: result.worker)
             progress(consumer.summary)
         }
         consumer.reportMalformed(before: Int.max, problem: problem)
@@ -226,6 +229,8 @@ public final class PipelineRunner {
     }
 
     private struct ChunkResult: Sendable {
+        /// The worker that made it, and frees it.
+        var worker = 0
         var documents: [Document] = []
         var failures: [(index: Int, error: VerbatimError)] = []
         var encoded: [UInt8] = []
@@ -245,8 +250,9 @@ public final class PipelineRunner {
         for w in workers.value.indices {
             DispatchQueue.global().async(group: group) {
                 let worker = workers.value[w]
-                while let (number, documents) = flow.take() {
+                while let (number, documents) = flow.take(worker: w) {
                     var chunk = ChunkResult()
+                    chunk.worker = w
                     chunk.documents = documents
                     chunk.failures = worker.process(batch: &chunk.documents)
                     // A coded line is about 1.3 KB on the bundled codebook: room for most chunks
