@@ -74,7 +74,7 @@ extension MatchScratch {
                 previousRule = rule
                 end += 1
             }
-            let id = book.themes[Int(theme)].info.id
+            let id = themeIDs[Int(theme)]
             let threshold = hot.themeThreshold[Int(theme)]
             if trace {
                 for j in k..<end {
@@ -113,8 +113,8 @@ extension MatchScratch {
         }
         // Display ranks order units as their display strings do (equal strings, equal ranks).
         evidence.sort { ($0.span, hot.unitDisplayRank[Int($0.unit)]) < ($1.span, hot.unitDisplayRank[Int($1.unit)]) }
-        // Rule names are the codebook's own strings, shared (retained, not copied) by every evidence.
-        let display = book.unitDisplay
+        // Rule names are this worker's copies, shared (retained, not copied) by its evidence.
+        let display = unitDisplay
         return evidence.elements.map { Evidence(span: $0.span, rule: display[Int($0.unit)], weight: $0.weight) }
     }
 

@@ -13,6 +13,7 @@ final class CodebookMatcher: StageProcessor {
         self.book = book
         self.stageName = stageName
         scratch = MatchScratch(unitCount: book.units.count)
+        scratch.takeOwnStrings(of: book)
     }
 
     func process(_ document: inout Document) throws {
@@ -69,6 +70,19 @@ struct MatchScratch: ~Copyable {
     var exclusionOccurrences = ScratchBuffer<Occurrence>()
     var exclusionStamp: ScratchBuffer<UInt32>
     var exclusionRange: ScratchBuffer<Range<Int32>>
+
+    /// The theme ids and rule names that codes and evidence carry, copied for this worker alone.
+    /// Every code and evidence retains one, and a reference count that two cores update in turn
+    /// bounces its cache line between them: with the codebook's own strings, each worker's
+    /// retains and releases waited on the other's.
+    var themeIDs: [String] = []
+    var unitDisplay: [String] = []
+
+    mutating func takeOwnStrings(of book: CompiledCodebook) {
+        func own(_ s: String) -> String { String(decoding: Array(s.utf8), as: UTF8.self) }
+        themeIDs = book.themes.map { own($0.info.id) }
+        unitDisplay = book.unitDisplay.map(own)
+    }
 
     init(unitCount: Int) {
         hits = DocumentHits(unitCount: unitCount)
