@@ -8,7 +8,7 @@ import Synchronization
 /// In ASCII, UAX #29 word breaking comes down to a few classes and the pair rules below, with two
 /// changes ICU makes to the standard: "@" is a letter (so e-mail addresses hold together) and ":"
 /// is not a mid-letter (so "a:b" breaks). A segment's kind is the status ICU's rule for its last
-/// join gives: letter, except joins that end on a digit, which give number.
+/// join gives: number for a join onto a digit and for a digit joined to "_", letter for the rest.
 ///
 /// Locales can tailor these rules (Finnish and Swedish join "a:b"; POSIX breaks "a.b"), and a
 /// future ICU could change them, so a segmenter uses this only after `agreesWithICU` found every
