@@ -198,23 +198,19 @@ enum ASCIIWordBreaks {
     /// Whether ICU and `segment` break the ASCII `text` alike, boundaries and kinds.
     static func agree(_ text: [UInt8], _ iterator: OpaquePointer) -> Bool {
         let units = text.map { UInt16($0) }
-        var icu: [WordBoundary] = []
-        units.withUnsafeBufferPointer { u in
+        let icu = UnsafeMutablePointer<WordBoundary>.allocate(capacity: text.count)
+        let mine = UnsafeMutablePointer<WordBoundary>.allocate(capacity: text.count)
+        defer {
+            icu.deallocate()
+            mine.deallocate()
+        }
+        let icuCount = units.withUnsafeBufferPointer { u -> Int in
             var status = U_ZERO_ERROR
             cicu_ubrk_setText(iterator, u.baseAddress, Int32(u.count), &status)
-            var start = cicu_ubrk_first(iterator)
-            while true {
-                let end = cicu_ubrk_next(iterator)
-                if end < 0 { break }
-                icu.append(WordBoundary(start: start, end: end, kind: WordSegmentKind(ruleStatus: cicu_ubrk_getRuleStatus(iterator))))
-                start = end
-            }
+            return cicu_is_failure(status) == 0 ? ICUSegmenter.collectWords(of: iterator, into: icu, offset: { $0 }) : -1
         }
-        let mine = text.withUnsafeBufferPointer { text in
-            let out = UnsafeMutablePointer<WordBoundary>.allocate(capacity: text.count)
-            defer { out.deallocate() }
-            return Array(UnsafeBufferPointer(start: out, count: segment(text, into: out)))
-        }
-        return icu == mine
+        let mineCount = text.withUnsafeBufferPointer { segment($0, into: mine) }
+        return icuCount == mineCount
+            && UnsafeBufferPointer(start: icu, count: icuCount).elementsEqual(UnsafeBufferPointer(start: mine, count: mineCount))
     }
 }

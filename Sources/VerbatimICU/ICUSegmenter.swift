@@ -202,19 +202,27 @@ public final class ICUSegmenter {
     /// Reads both iterators' boundaries, mapping ICU's offsets to byte offsets with `offset`.
     @inline(__always)
     private func collect(offset: (Int32) -> Int32) {
-        let words = boundaries.words
+        wordCount = Self.collectWords(of: wordIterator, into: boundaries.words, offset: offset)
+        collectSentences(offset: offset)
+    }
+
+    /// Reads a word iterator's segments and their kinds into `words` (room for one per code unit),
+    /// mapping ICU's offsets with `offset`; returns their number.
+    @inline(__always)
+    static func collectWords(
+        of iterator: OpaquePointer, into words: UnsafeMutablePointer<WordBoundary>, offset: (Int32) -> Int32
+    ) -> Int {
         var n = 0
-        var start = cicu_ubrk_first(wordIterator)
+        var start = cicu_ubrk_first(iterator)
         while true {
-            let end = cicu_ubrk_next(wordIterator)
+            let end = cicu_ubrk_next(iterator)
             if end < 0 { break }
-            let kind = WordSegmentKind(ruleStatus: cicu_ubrk_getRuleStatus(wordIterator))
+            let kind = WordSegmentKind(ruleStatus: cicu_ubrk_getRuleStatus(iterator))
             words[n] = WordBoundary(start: offset(start), end: offset(end), kind: kind)
             n += 1
             start = end
         }
-        wordCount = n
-        collectSentences(offset: offset)
+        return n
     }
 
     /// Reads the sentence iterator's boundaries, mapping ICU's offsets to byte offsets with `offset`.
