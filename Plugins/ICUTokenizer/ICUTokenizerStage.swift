@@ -30,7 +30,7 @@ public struct ICUTokenizerStage: Stage {
         keepPunctuation = options.boolean("punctuation") ?? true
         asciiFastPath = options.boolean("ascii_fast_path") ?? true
         // Fail at build time, not on the first response, if ICU cannot open the iterators.
-        do { _ = try ICUSegmenter(locale: Self.breakLocale(locale)) } catch {
+        do { _ = try ICUSegmenter(locale: Self.breakLocale(locale), asciiFastPath: asciiFastPath) } catch {
             throw options.invalid("locale", "ICU cannot open break iterators for '\(locale)': \(error)")
         }
     }
