@@ -42,7 +42,7 @@ final class ChunkFlow<Input: Sendable, Output: Sendable>: Sendable {
                             givenBack: Array(repeating: [], count: max(1, workers))))
     }
 
-    /// Hands in the next chunk; the caller keeps fewer than `window` chunks out (`outstanding`).
+    /// Hands in the next chunk; the caller keeps fewer than `window` chunks not yet taken back.
     func submit(_ input: Input) {
         state.withLock { s in
             precondition(!s.closed && s.submitted - s.taken < window, "a chunk flow holds at most `window` chunks")

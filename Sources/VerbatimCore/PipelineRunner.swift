@@ -113,6 +113,16 @@ public final class PipelineRunner {
         var submitted = 0
         var chunk: [Document] = []
         chunk.reserveCapacity(chunkSize)
+        /// Consumes the chunks that are back, in order; while `wait` says so, waits for the next one.
+        func consumeResults(wait: (_ number: Int) -> Bool) throws {
+            while consumer.chunksConsumed < submitted {
+                let number = consumer.chunksConsumed
+                guard let result = wait(number) ? flow.waitForResult(number) : flow.result(number) else { break }
+                try consumer.consume(result, problem: problem)
+                flow.giveBack(result, to: result.worker)
+                progress(consumer.summary)
+            }
+        }
         func submitChunk() throws {
             // The sinks publish what they learnt from the documents consumed so far.
             for sink in sinks { sink.willHandOutDocuments() }
@@ -121,14 +131,7 @@ public final class PipelineRunner {
             chunk = []
             chunk.reserveCapacity(chunkSize)
             // Consume what is ready, and wait for the oldest chunk while the window is full.
-            while consumer.chunksConsumed < submitted {
-                let number = consumer.chunksConsumed
-                guard let result = submitted - number >= flow.window ? flow.waitForResult(number) : flow.result(number)
-                else { break }
-                try consumer.consume(result, problem: problem)
-                flow.giveBack(result, to: result.worker)
-                progress(consumer.summary)
-            }
+            try consumeResults { submitted - $0 >= flow.window }
         }
         while let item = try next() {
             switch item {
@@ -145,12 +148,7 @@ public final class PipelineRunner {
         if !chunk.isEmpty { try submitChunk() }
         flow.close()
         closed = true
-        while consumer.chunksConsumed < submitted {
-            let result = flow.waitForResult(consumer.chunksConsumed)
-            try consumer.consume(result, problem: problem)
-            flow.giveBack(result, to: result.worker)
-            progress(consumer.summary)
-        }
+        try consumeResults { _ in true }
         consumer.reportMalformed(before: Int.max, problem: problem)
         return consumer.summary
     }
