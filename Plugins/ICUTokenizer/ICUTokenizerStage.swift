@@ -17,7 +17,7 @@ public struct ICUTokenizerStage: Stage {
             OptionSpec("punctuation", .boolean, default: .boolean(true),
                        help: "keep punctuation, symbols and emoji as tokens (sentiment uses '!' and emoji)"),
             OptionSpec("ascii_fast_path", .boolean, default: .boolean(true),
-                       help: "break ASCII answers' words with a copy of ICU's rules for ASCII, checked against ICU for the locale; false sends every answer through ICU's iterator"),
+                       help: "break ASCII answers' words and sentences with copies of ICU's rules for ASCII, checked against ICU for the locale; false sends every answer through ICU's iterators"),
         ],
         assigns: [.tokens, .sentences])
 

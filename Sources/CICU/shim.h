@@ -7,6 +7,11 @@
 #include <unicode/utext.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
+#include <unicode/ures.h>
+
+// Exported by ICU but declared only in an internal header; urename.h gives it the version suffix.
+U_CAPI UResourceBundle *U_EXPORT2 ures_getByKeyWithFallback(const UResourceBundle *resB, const char *inKey,
+                                                          UResourceBundle *fillIn, UErrorCode *status);
 
 static inline UBreakIterator *cicu_ubrk_open(UBreakIteratorType type, const char *locale, UErrorCode *status) {
     return ubrk_open(type, locale, NULL, 0, status);
@@ -43,6 +48,39 @@ static inline UChar *cicu_u_strFromUTF8WithSub(UChar *dest, int32_t capacity, in
 static inline char *cicu_u_strToUTF8(char *dest, int32_t capacity, int32_t *length,
                                      const UChar *src, int32_t srcLength, UErrorCode *status) {
     return u_strToUTF8(dest, capacity, length, src, srcLength, status);
+}
+/// The strings after which the locale's sentence iterator with `ss=standard` suppresses breaks
+/// ("Mr.", "Ph.D.", ...), looked up as ICU's filtered break iterator builder looks them up, written to
+/// `buffer` one after another, each followed by a 0. Returns the number of units written: 0 when the
+/// locale has none (a locale that falls back to root has none), -1 when `capacity` is too small.
+static inline int32_t cicu_sentence_break_exceptions(const char *baseLocale, UChar *buffer, int32_t capacity) {
+    UErrorCode status = U_ZERO_ERROR;
+    int32_t written = 0;
+    UResourceBundle *bundle = ures_open(U_ICUDATA_NAME "-brkitr", baseLocale, &status);
+    UResourceBundle *exceptions = NULL, *sentence = NULL;
+    if (U_SUCCESS(status) && status != U_USING_DEFAULT_WARNING) {
+        exceptions = ures_getByKeyWithFallback(bundle, "exceptions", NULL, &status);
+    }
+    if (exceptions && U_SUCCESS(status) && status != U_USING_DEFAULT_WARNING) {
+        sentence = ures_getByKeyWithFallback(exceptions, "SentenceBreak", NULL, &status);
+    }
+    if (sentence && U_SUCCESS(status) && status != U_USING_DEFAULT_WARNING) {
+        int32_t count = ures_getSize(sentence);
+        for (int32_t i = 0; i < count && written >= 0; i++) {
+            int32_t length = 0;
+            UErrorCode itemStatus = U_ZERO_ERROR;
+            const UChar *item = ures_getStringByIndex(sentence, i, &length, &itemStatus);
+            if (U_FAILURE(itemStatus)) continue;
+            if (written + length + 1 > capacity) { written = -1; break; }
+            for (int32_t k = 0; k < length; k++) buffer[written + k] = item[k];
+            buffer[written + length] = 0;
+            written += length + 1;
+        }
+    }
+    if (sentence) ures_close(sentence);
+    if (exceptions) ures_close(exceptions);
+    if (bundle) ures_close(bundle);
+    return written;
 }
 static inline int cicu_is_failure(UErrorCode code) { return U_FAILURE(code) ? 1 : 0; }
 #endif

@@ -197,20 +197,8 @@ enum ASCIIWordBreaks {
 
     /// Whether ICU and `segment` break the ASCII `text` alike, boundaries and kinds.
     static func agree(_ text: [UInt8], _ iterator: OpaquePointer) -> Bool {
-        let units = text.map { UInt16($0) }
-        let icu = UnsafeMutablePointer<WordBoundary>.allocate(capacity: text.count)
-        let mine = UnsafeMutablePointer<WordBoundary>.allocate(capacity: text.count)
-        defer {
-            icu.deallocate()
-            mine.deallocate()
-        }
-        let icuCount = units.withUnsafeBufferPointer { u -> Int in
-            var status = U_ZERO_ERROR
-            cicu_ubrk_setText(iterator, u.baseAddress, Int32(u.count), &status)
-            return cicu_is_failure(status) == 0 ? ICUSegmenter.collectWords(of: iterator, into: icu, offset: { $0 }) : -1
-        }
-        let mineCount = text.withUnsafeBufferPointer { segment($0, into: mine) }
-        return icuCount == mineCount
-            && UnsafeBufferPointer(start: icu, count: icuCount).elementsEqual(UnsafeBufferPointer(start: mine, count: mineCount))
+        ASCIIProbes.agree(
+            text, iterator, collect: { ICUSegmenter.collectWords(of: $0, into: $1, offset: { $0 }) },
+            segment: { segment($0, into: $1) })
     }
 }

@@ -75,7 +75,7 @@ public struct SentenceBoundary: Sendable, Equatable {
 /// into the staged text until the next call.
 public final class ICUSegmenter {
     private let wordIterator: OpaquePointer
-    private let sentenceIterator: OpaquePointer
+    let sentenceIterator: OpaquePointer
     // Raw pointer, not UText: a stored property of an ICU type would make every client load CICU.
     // Used only for ill-formed UTF-8; well-formed text is staged as UTF-16.
     private var utext: UnsafeMutableRawPointer?
@@ -103,8 +103,17 @@ public final class ICUSegmenter {
     /// for, and found to agree with this locale's iterator on every probe.
     public let breaksASCIIWordsItself: Bool
 
-    /// Opens the iterators for `locale`. With `asciiFastPath`, ASCII texts' words are broken by a
-    /// copy of ICU's rules for ASCII, if it agrees with this locale's iterator (see `ASCIIWordBreaks`).
+    /// The copy of ICU's sentence rules for ASCII, when asked for and found to agree with this
+    /// locale's iterator on every probe.
+    private let sentenceRules: ASCIISentenceBreaks?
+
+    /// Whether ASCII texts' sentences are broken by `ASCIISentenceBreaks` rather than ICU's iterator
+    /// (only together with their words: `breaksASCIIWordsItself`).
+    public var breaksASCIISentencesItself: Bool { breaksASCIIWordsItself && sentenceRules != nil }
+
+    /// Opens the iterators for `locale`. With `asciiFastPath`, ASCII texts are broken by copies of
+    /// ICU's word and sentence rules for ASCII, if they agree with this locale's iterators (see
+    /// `ASCIIWordBreaks` and `ASCIISentenceBreaks`).
     public init(locale: String = "en", asciiFastPath: Bool = true) throws(ICUFailure) {
         var status = U_ZERO_ERROR
         guard let w = cicu_ubrk_open(UBRK_WORD, locale, &status), cicu_is_failure(status) == 0 else {
@@ -117,6 +126,7 @@ public final class ICUSegmenter {
         wordIterator = w
         sentenceIterator = s
         breaksASCIIWordsItself = asciiFastPath && ASCIIWordBreaks.agreesWithICU(locale: locale, iterator: w)
+        sentenceRules = breaksASCIIWordsItself ? ASCIISentenceBreaks.forLocale(locale, iterator: s) : nil
     }
 
     deinit {
@@ -160,6 +170,12 @@ public final class ICUSegmenter {
         guard text.count > 0 else { return }
         // Every segment holds at least one byte, so there are at most as many as bytes.
         boundaries.reserve(text.count)
+        if staging, let sentenceRules, breaksASCIIWordsItself, UTF16Text.isASCII(text) {
+            // Neither iterator reads the text, so it is not staged either.
+            wordCount = ASCIIWordBreaks.segment(text, into: boundaries.words)
+            sentenceCount = sentenceRules.segment(text, into: boundaries.sentences)
+            return
+        }
         if staging, staged.stage(text) {
             textIsASCII = staged.isASCII
             var status = U_ZERO_ERROR
@@ -228,17 +244,25 @@ public final class ICUSegmenter {
     /// Reads the sentence iterator's boundaries, mapping ICU's offsets to byte offsets with `offset`.
     @inline(__always)
     private func collectSentences(offset: (Int32) -> Int32) {
-        let sentences = boundaries.sentences
+        sentenceCount = Self.collectSentences(of: sentenceIterator, into: boundaries.sentences, offset: offset)
+    }
+
+    /// Reads a sentence iterator's segments into `sentences` (room for one per code unit), mapping
+    /// ICU's offsets with `offset`; returns their number.
+    @inline(__always)
+    static func collectSentences(
+        of iterator: OpaquePointer, into sentences: UnsafeMutablePointer<SentenceBoundary>, offset: (Int32) -> Int32
+    ) -> Int {
         var n = 0
-        var start = cicu_ubrk_first(sentenceIterator)
+        var start = cicu_ubrk_first(iterator)
         while true {
-            let end = cicu_ubrk_next(sentenceIterator)
+            let end = cicu_ubrk_next(iterator)
             if end < 0 { break }
             sentences[n] = SentenceBoundary(start: offset(start), end: offset(end))
             n += 1
             start = end
         }
-        sentenceCount = n
+        return n
     }
 }
 
