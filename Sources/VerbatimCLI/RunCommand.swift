@@ -81,6 +81,9 @@ final class CodedFileSink: DocumentSink {
     private let writer: AtomicFileWriter
     init(path: String) throws { writer = try AtomicFileWriter(path: path) }
     func consume(_ document: Document, encoded: UnsafeBufferPointer<UInt8>) throws { try writer.write(encoded) }
+    func consume(digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>, document: () -> Document) throws {
+        try writer.write(encoded)
+    }
     func commit() throws { try writer.commit() }
     func abort() { writer.abort() }
 }
@@ -88,7 +91,11 @@ final class CodedFileSink: DocumentSink {
 /// Filter mode: coded JSON Lines on standard output, flushed in large blocks.
 final class StandardOutputSink: DocumentSink {
     private var buffer: [UInt8] = []
-    func consume(_ document: Document, encoded: UnsafeBufferPointer<UInt8>) throws {
+    func consume(_ document: Document, encoded: UnsafeBufferPointer<UInt8>) throws { write(encoded) }
+    func consume(digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>, document: () -> Document) throws {
+        write(encoded)
+    }
+    private func write(_ encoded: UnsafeBufferPointer<UInt8>) {
         buffer.append(contentsOf: encoded)
         if buffer.count > 1 << 20 { flush() }
     }

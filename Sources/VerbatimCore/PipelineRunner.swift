@@ -7,8 +7,11 @@ public protocol DocumentDigest: Sendable {}
 /// Receives processed documents in input order, on the calling thread.
 ///
 /// A sink whose work per document is costly can split it: `digest` does the part that needs no other
-/// document, on the worker thread that processed the document (so in parallel), and `consume` gets
-/// that digest and does the part that must see the documents in order.
+/// document, on the worker thread that processed the document (so in parallel), and
+/// `consume(digest:encoded:document:)` gets that digest and does the part that must see the
+/// documents in order. A sink that needs nothing but its digest and the coded line never reads the
+/// document on the calling thread: it was made on a worker's core, and copying it there would touch
+/// a dozen of its buffers' reference counts from the other core.
 public protocol DocumentSink: AnyObject {
     /// `encoded` is the document's `coded.jsonl` line.
     func consume(_ document: Document, encoded: UnsafeBufferPointer<UInt8>) throws
@@ -24,16 +27,17 @@ public protocol DocumentSink: AnyObject {
     /// depend on which worker saw what). The output must not depend on which published state a
     /// document was digested with.
     func digest(_ document: Document, worker: Int) -> (any DocumentDigest)?
-    /// `digest` is what `digest(_:worker:)` returned for this document, on its worker.
-    func consume(_ document: Document, digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>) throws
+    /// `digest` is what `digest(_:worker:)` returned for this document, on its worker; `document`
+    /// gives the document itself, for a sink that needs more than the digest.
+    func consume(digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>, document: () -> Document) throws
 }
 
 extension DocumentSink {
     public func prepare(workers: Int) {}
     public func willHandOutDocuments() {}
     public func digest(_ document: Document, worker: Int) -> (any DocumentDigest)? { nil }
-    public func consume(_ document: Document, digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>) throws {
-        try consume(document, encoded: encoded)
+    public func consume(digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>, document: () -> Document) throws {
+        try consume(document(), encoded: encoded)
     }
 }
 
@@ -215,10 +219,8 @@ public final class PipelineRunner {
                 let sinks = self.sinks
                 try chunk.encoded.withUnsafeBufferPointer { buffer in
                     let line = UnsafeBufferPointer(rebasing: buffer[range])
-                    // One borrow for all the sinks: passing `documents[k]` to each would copy it each time.
-                    let document = chunk.documents[k]
                     for (s, sink) in sinks.enumerated() {
-                        try sink.consume(document, digest: chunk.digests[k * sinks.count + s], encoded: line)
+                        try sink.consume(digest: chunk.digests[k * sinks.count + s], encoded: line) { chunk.documents[k] }
                     }
                 }
                 summary.coded += 1

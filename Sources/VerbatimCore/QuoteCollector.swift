@@ -135,8 +135,8 @@ public final class QuoteCollector: DocumentSink {
         chosen.removeAll()
     }
 
-    public func consume(_ document: Document, digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>) throws {
-        if let digest = digest as? QuoteDigest { keepCandidates(digest) } else { add(document) }
+    public func consume(digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>, document: () -> Document) throws {
+        if let digest = digest as? QuoteDigest { keepCandidates(digest) } else { add(document()) }
     }
 
     public func consume(_ document: Document, encoded: UnsafeBufferPointer<UInt8>) throws { add(document) }

@@ -125,6 +125,29 @@ public final class ThemeCounts: DocumentSink {
 
     public func consume(_ document: Document, encoded: UnsafeBufferPointer<UInt8>) throws { add(document) }
 
+    /// The workers' tables and scratch, set by `prepare`.
+    private var digestTables: DigestTables?
+    private var digestWorkers: [DigestWorker] = []
+
+    public func prepare(workers: Int) {
+        digestTables = DigestTables(themes: themes, themeIndex: themeIndex, ancestorIDs: ancestorIDs, breakdownField: breakdownField)
+        digestWorkers = (0..<workers).map { _ in DigestWorker() }
+    }
+
+    /// Works out on `worker` what the answer counts for, so that `consume` only adds it up.
+    public func digest(_ document: Document, worker: Int) -> (any DocumentDigest)? {
+        guard let tables = digestTables else { return nil }
+        return makeDigest(document, tables: tables, worker: digestWorkers[worker])
+    }
+
+    public func consume(digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>, document: () -> Document) throws {
+        if let digest = digest as? ThemeCountsDigest {
+            add(question: digest.question, group: digest.group, counted: digest.counted)
+        } else {
+            add(document())
+        }
+    }
+
     /// The breakdown group of a response: its value of `breakdownField`, or `noValue`.
     public func group(of response: Response) -> String? {
         guard let field = breakdownField else { return nil }
@@ -179,11 +202,6 @@ public final class ThemeCounts: DocumentSink {
     }
 
     public func add(_ document: Document) {
-        let question = document.response.question ?? Self.noQuestion
-        let q = index(ofQuestion: question)
-        let group = group(of: document.response)
-        answerCounts[q] += 1
-        if let group { groupAnswers[question, default: [:]][group, default: 0] += 1 }
         var scratch = addScratch
         addScratch = AddScratch()
         defer { addScratch = scratch }
@@ -200,15 +218,31 @@ public final class ThemeCounts: DocumentSink {
         for (id, sentiment) in document.themeSentiment {
             if let t = index(ofId: id, adding: false) { scratch.labels.append((t, sentiment.label)) }
         }
-        // The themes this response counts for, each once, in first-coded order.
-        let overall = document.sentiment?.label
-        for own in scratch.owns {
-            let label = scratch.labels.first { $0.theme == own }?.label ?? overall
-            for t in rollups[own]! where !scratch.counted.contains(where: { $0.theme == t }) {
-                scratch.counted.append((t, t == own ? label : overall))
+        Self.countedThemes(owns: scratch.owns, labels: scratch.labels, overall: document.sentiment?.label,
+                           rollup: { rollups[$0]! }, into: &scratch.counted)
+        add(question: document.response.question ?? Self.noQuestion, group: group(of: document.response), counted: scratch.counted)
+    }
+
+    /// The themes an answer counts for, each once, in first-coded order: each coded theme (`owns`)
+    /// with its own label (else the answer's, `overall`), and its ancestors (`rollup`) with the answer's.
+    static func countedThemes(
+        owns: [Int], labels: [(theme: Int, label: Sentiment.Label)], overall: Sentiment.Label?, rollup: (Int) -> [Int],
+        into counted: inout [(theme: Int, label: Sentiment.Label?)]
+    ) {
+        for own in owns {
+            let label = labels.first { $0.theme == own }?.label ?? overall
+            for t in rollup(own) where !counted.contains(where: { $0.theme == t }) {
+                counted.append((t, t == own ? label : overall))
             }
         }
-        let counted = scratch.counted
+    }
+
+    /// Counts an answer to `question` (in breakdown `group`) for the themes of `counted`, with their
+    /// labels; each theme once.
+    private func add(question: String, group: String?, counted: [(theme: Int, label: Sentiment.Label?)]) {
+        let q = index(ofQuestion: question)
+        answerCounts[q] += 1
+        if let group { groupAnswers[question, default: [:]][group, default: 0] += 1 }
         cellRows[q].withUnsafeMutableBufferPointer { row in
             for c in counted { row[c.theme].add(c.label) }
         }

@@ -45,9 +45,9 @@ import VerbatimTestSupport
             Digest(id: document.response.id, worker: worker)
         }
 
-        func consume(_ document: Document, digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>) throws {
+        func consume(digest: (any DocumentDigest)?, encoded: UnsafeBufferPointer<UInt8>, document: () -> Document) throws {
             let digest = try #require(digest as? Digest)
-            #expect(digest.id == document.response.id)
+            #expect(digest.id == document().response.id)
             #expect((0..<workers).contains(digest.worker))
             consumed += 1
             events.append(String(decoding: encoded, as: UTF8.self))

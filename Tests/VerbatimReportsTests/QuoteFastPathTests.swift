@@ -213,7 +213,7 @@ import VerbatimTestSupport
         // Through the runner's steps: digests on a worker, then consumed.
         c.prepare(workers: 1)
         let d = try Fixtures.document("Cross-team ⏩funding⏪ never arrived, so the pilot was cancelled.", id: "c", harness: h)
-        try c.consume(d, digest: c.digest(d, worker: 0), encoded: UnsafeBufferPointer(start: nil, count: 0))
+        try c.consume(digest: c.digest(d, worker: 0), encoded: UnsafeBufferPointer(start: nil, count: 0)) { d }
         #expect(Set(c.quotes(for: "funding", count: 3).map(\.id)) == ["a", "b", "c"])
         #expect(c.quotes(for: "funding", count: 1).count == 1)
     }

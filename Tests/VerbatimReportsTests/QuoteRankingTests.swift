@@ -46,7 +46,7 @@ import VerbatimTestSupport
         // Digested out of order, on three workers, as the runner may; consumed in input order.
         var digests: [(any DocumentDigest)?] = Array(repeating: nil, count: docs.count)
         for k in docs.indices.reversed() { digests[k] = parallel.digest(docs[k], worker: k % 3) }
-        for k in docs.indices { try parallel.consume(docs[k], digest: digests[k], encoded: UnsafeBufferPointer(start: nil, count: 0)) }
+        for k in docs.indices { try parallel.consume(digest: digests[k], encoded: UnsafeBufferPointer(start: nil, count: 0)) { docs[k] } }
         #expect(parallel.ranked("funding") == serial.ranked("funding"))
         #expect(parallel.ranked("funding").contains { $0.representativeness > 0 })
         #expect(parallel.jsonLines(themes: ["funding"], selection: QuoteSelection(perTheme: 5))
@@ -75,7 +75,7 @@ import VerbatimTestSupport
             let round = Array(docs[start..<min(start + 3, docs.count)])
             let digests = round.enumerated().map { k, d in parallel.digest(d, worker: k % 2) }
             for (d, digest) in zip(round, digests) {
-                try parallel.consume(d, digest: digest, encoded: UnsafeBufferPointer(start: nil, count: 0))
+                try parallel.consume(digest: digest, encoded: UnsafeBufferPointer(start: nil, count: 0)) { d }
             }
         }
         #expect(parallel.ranked("funding") == serial.ranked("funding"))

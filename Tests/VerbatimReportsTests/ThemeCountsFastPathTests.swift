@@ -98,4 +98,38 @@ import VerbatimTestSupport
             #expect(half.pairs == reference.pairs)
         }
     }
+
+    /// Counted through the runner's steps (digests on two workers, out of order; consumed in input
+    /// order), answers give the counts of `add`, with a breakdown too. Answers with an undeclared
+    /// theme (or one with an undeclared parent) get no digest and are counted from the document.
+    @Test func digestsOnWorkersCountAsAdd() throws {
+        var g = SplitMix(state: 7)
+        var digested = 0, fallbacks = 0
+        for round in 0..<30 {
+            let field = round % 2 == 0 ? nil : "grade"
+            let serial = ThemeCounts(themes: Self.themes, breakdownField: field)
+            let parallel = ThemeCounts(themes: Self.themes, breakdownField: field)
+            parallel.prepare(workers: 2)
+            let docs = (0..<g.below(40)).map { k in
+                var d = Self.randomDocument(&g, k)
+                if g.below(3) > 0 { d.response.metadata = [("grade", .string(["SEO", "G7", ""][g.below(3)]))] }
+                return d
+            }
+            var digests: [(any DocumentDigest)?] = Array(repeating: nil, count: docs.count)
+            for k in docs.indices.reversed() { digests[k] = parallel.digest(docs[k], worker: k % 2) }
+            for k in docs.indices {
+                serial.add(docs[k])
+                if digests[k] == nil { fallbacks += 1 } else { digested += 1 }
+                try parallel.consume(digest: digests[k], encoded: UnsafeBufferPointer(start: nil, count: 0)) { docs[k] }
+            }
+            #expect(parallel.themes.map(\.id) == serial.themes.map(\.id))
+            #expect(parallel.cells == serial.cells)
+            #expect(parallel.pairs == serial.pairs)
+            #expect(parallel.answers == serial.answers)
+            #expect(parallel.groupCells == serial.groupCells)
+            #expect(parallel.groupAnswers == serial.groupAnswers)
+        }
+        #expect(digested > 100)
+        #expect(fallbacks > 100)
+    }
 }
