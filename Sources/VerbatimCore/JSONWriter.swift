@@ -156,8 +156,8 @@ public struct JSONWriter: ~Copyable {
     /// `key(_:)` for a key written in the source: no `String` to unpack, and nothing to escape
     /// (checked in debug builds). Record writers call it for every key of every line.
     public mutating func key(literal key: StaticString) {
-        string(literal: key)
-        endKey()
+        storeLiteral(key, colon: true)
+        afterKey = true
     }
 
     /// The colon after a key, whose value comes next without a comma.
@@ -167,15 +167,31 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// `string(_:)` for a value written in the source (an enum's label, say).
-    public mutating func string(literal s: StaticString) {
-        prefix()
-        s.withUTF8Buffer { text in
-            assert(!text.contains(where: Self.needsEscape), "\(text) needs escaping")
-            reserve(text.count + 2)
-            store(UInt8(ascii: "\""))
-            store(text)
-            store(UInt8(ascii: "\""))
+    public mutating func string(literal s: StaticString) { storeLiteral(s, colon: false) }
+
+    /// A literal quoted, after its comma and before its colon if asked, in one reservation.
+    @inline(__always)
+    private mutating func storeLiteral(_ s: StaticString, colon: Bool) {
+        // A literal of one scalar may be kept as the scalar itself, with no bytes to point at.
+        guard s.hasPointerRepresentation else {
+            prefix()
+            s.withUTF8Buffer { append(UInt8(ascii: "\"")); append($0); append(UInt8(ascii: "\"")) }
+            if colon { append(UInt8(ascii: ":")) }
+            return
         }
+        let text = UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)
+        assert(!text.contains(where: Self.needsEscape), "\(s) needs escaping")
+        reserve(text.count + 4)
+        if afterKey {
+            afterKey = false
+        } else if depth > 0 {
+            if !isFirst { store(UInt8(ascii: ",")) }
+            isFirst = false
+        }
+        store(UInt8(ascii: "\""))
+        store(text)
+        store(UInt8(ascii: "\""))
+        if colon { store(UInt8(ascii: ":")) }
     }
 
     public mutating func string(_ s: String) { prefix(); appendString(s) }

@@ -34,4 +34,18 @@ import VerbatimCore
         w.endObject()
         #expect(String(decoding: w.bytes, as: UTF8.self) == #"{"a":[{},null],"b":3}"#)
     }
+
+    /// Literal keys and strings of one character (which a `StaticString` may hold as a scalar, not
+    /// bytes) and longer ones, after keys, between members and inside arrays.
+    @Test func literalKeysAndStringsOfAnyLength() {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key(literal: "k"); w.string(literal: "v")
+        w.key(literal: "label"); w.string(literal: "positive")
+        w.key(literal: "list")
+        w.beginArray(); w.string(literal: "x"); w.string(literal: "two"); w.endArray()
+        w.endObject()
+        w.beginArray(); w.string(literal: "é"); w.endArray()
+        #expect(String(decoding: w.bytes, as: UTF8.self) == #"{"k":"v","label":"positive","list":["x","two"]}["é"]"#)
+    }
 }
