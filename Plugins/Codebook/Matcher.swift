@@ -128,7 +128,7 @@ struct MatchScratch: ~Copyable {
                             let stem = token.stemEnd > token.stemStart
                                 ? UnsafeBufferPointer(rebasing: stemPool[Int(token.stemStart)..<Int(token.stemEnd)]) : normalized
                             let raw = UnsafeBufferPointer(rebasing: text[Int(token.start)..<Int(token.end)])
-                            let hash = ByteHash.hash(raw)
+                            let hash = WordTermCache.hash(raw)
                             let word = wordTerms.lookup(raw, hash: hash, stem: stem)
                                 ?? learn(raw, hash: hash, normalized: normalized, stem: stem, book)
                             if word.flags & CompiledCodebook.WordFlag.ignored != 0 { continue }

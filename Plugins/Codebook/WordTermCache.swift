@@ -1,7 +1,7 @@
 import VerbatimCore
 
 /// A bounded memo from a word (as written) to its term ids and flags, per worker. Keyed by the word
-/// alone, so a token costs one hash; the stem is compared on every hit, so a stemmer whose stems
+/// alone, so a token costs one hash (`hash(_:)`); the stem is compared on every hit, so a stemmer whose stems
 /// depend on more than the word still gets it right (the normalised form follows from the word).
 ///
 /// Nearly every token of a survey is a word seen before, so this lookup is the scan's main cost
@@ -41,6 +41,8 @@ struct WordTermCache: ~Copyable {
     /// so probe runs stay short.
     private var slots: UnsafeMutableRawPointer
     private var slotCount: Int
+    /// A hash's top bits choose its first slot: `hash(_:)` mixes every byte into them, not into its low bits.
+    private var shift: UInt64
     private(set) var count = 0
     /// Bytes and terms of the words too long (or with too many terms) for their slot.
     private var pooledBytes = ScratchBuffer<UInt8>(capacity: 256)
@@ -52,6 +54,7 @@ struct WordTermCache: ~Copyable {
     init(capacity: Int = 1 << 14) {
         self.capacity = max(1, capacity)
         slotCount = 1024
+        shift = 64 - 10
         slots = Self.allocateSlots(slotCount)
     }
 
@@ -65,13 +68,23 @@ struct WordTermCache: ~Copyable {
         return memory
     }
 
+    /// The hash the memo expects for a word. Nearly every word is 16 bytes or shorter: packed into two
+    /// machine words it hashes in two multiplications, where `ByteHash` costs a loop and a final mix.
+    @inline(__always)
+    static func hash(_ word: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        word.count <= ShortBytes.maxCount ? ShortBytes(word).hash : ByteHash.hash(word)
+    }
+
+    @inline(__always)
+    private func start(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash &>> shift) }
+
     /// The word's flags and term ids; nil when the word is not known with this stem.
     @inline(__always)
     func lookup(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, stem: UnsafeBufferPointer<UInt8>) -> Word? {
         let mask = slotCount - 1
-        var i = Int(truncatingIfNeeded: hash) & mask
+        var i = start(hash)
         while true {
-            let slot = UnsafeRawPointer(slots + i * Layout.slotSize)
+            let slot = UnsafeRawPointer(slots + i &* Layout.slotSize)
             let state = slot.load(fromByteOffset: Layout.state, as: UInt8.self)
             if state == State.empty { return nil }
             if slot.load(fromByteOffset: Layout.hash, as: UInt64.self) == hash {
@@ -115,7 +128,7 @@ struct WordTermCache: ~Copyable {
                          flags: Int32, terms entryTerms: UnsafeBufferPointer<Int32>) {
         if count >= capacity { removeAll() }
         let mask = slotCount - 1
-        var i = Int(truncatingIfNeeded: hash) & mask
+        var i = start(hash)
         while true {
             let slot = slots + i * Layout.slotSize
             if slot.load(fromByteOffset: Layout.state, as: UInt8.self) == State.empty { break }
@@ -175,11 +188,12 @@ struct WordTermCache: ~Copyable {
         let old = slots, oldCount = slotCount
         slots = Self.allocateSlots(newCount)
         slotCount = newCount
+        shift = UInt64(64 - newCount.trailingZeroBitCount)
         let mask = newCount - 1
         for k in 0..<oldCount {
             let source = old + k * Layout.slotSize
             guard source.load(fromByteOffset: Layout.state, as: UInt8.self) != State.empty else { continue }
-            var i = Int(truncatingIfNeeded: source.load(fromByteOffset: Layout.hash, as: UInt64.self)) & mask
+            var i = start(source.load(fromByteOffset: Layout.hash, as: UInt64.self))
             while (slots + i * Layout.slotSize).load(fromByteOffset: Layout.state, as: UInt8.self) != State.empty { i = (i + 1) & mask }
             (slots + i * Layout.slotSize).copyMemory(from: source, byteCount: Layout.slotSize)
         }
