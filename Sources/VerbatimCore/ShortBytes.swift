@@ -1,7 +1,7 @@
 /// 0 to 16 bytes held in two machine words, zero padded, with the count kept by the caller: a short
 /// word or stem compares, hashes and copies in a few instructions instead of a loop over its bytes.
 /// Nearly every word of a survey answer is this short.
-public struct ShortBytes: Equatable {
+public struct ShortBytes: Equatable, BitwiseCopyable {
     public static var maxCount: Int { 16 }
     /// Bytes 0..<8 and 8..<16, little-endian, zero beyond the count.
     public var low: UInt64
