@@ -131,7 +131,8 @@ struct MatchScratch: ~Copyable {
                             let word = wordTerms.lookup(raw, stem: stem) ?? learn(raw, normalized: normalized, stem: stem, book)
                             if word.flags & CompiledCodebook.WordFlag.ignored != 0 { continue }
                             if word.flags & CompiledCodebook.WordFlag.breaker != 0 { clause += 1 }
-                            let position = Int32(hits.positions.count)
+                            // Fewer positions than tokens, whose byte offsets are Int32.
+                            let position = Int32(truncatingIfNeeded: hits.positions.count)
                             hits.addPosition(ByteSpan(start: token.start, end: token.end), clause: clause, sentence: sentence,
                                              isCue: word.flags & CompiledCodebook.WordFlag.cue != 0)
                             // A word without terms ends every partial phrase and starts none.

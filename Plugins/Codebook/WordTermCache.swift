@@ -18,7 +18,8 @@ struct WordTermCache: ~Copyable {
 
     /// A short word's entry, whole in its slot.
     struct ShortEntry {
-        var stem: ShortBytes
+        /// The stem's bytes in order, zero padded (`ShortBytes.store`): compared in place.
+        var stem: (UInt64, UInt64)
         var flags: Int32
         var terms: (Int32, Int32, Int32, Int32, Int32)
         var stemCount: UInt8
@@ -26,7 +27,7 @@ struct WordTermCache: ~Copyable {
 
         static var inlineTerms: Int { 5 }
         /// Where `terms` starts, for reading them in place.
-        static var termsOffset: Int { MemoryLayout<ShortBytes>.stride + MemoryLayout<Int32>.stride }
+        static var termsOffset: Int { MemoryLayout<(UInt64, UInt64)>.stride + MemoryLayout<Int32>.stride }
     }
 
     /// Any other word's entry: its stem and terms in the pools.
@@ -63,7 +64,9 @@ struct WordTermCache: ~Copyable {
         if PackedWordTable<ShortEntry>.keeps(count: word.count) {
             if let entry = short.find(ShortBytes(word), count: word.count) {
                 // One entry per word: known with another stem is not known.
-                guard Int(entry.pointee.stemCount) == stem.count, entry.pointee.stem == ShortBytes(stem) else { return nil }
+                guard Int(entry.pointee.stemCount) == stem.count,
+                      ByteHash.equal(UnsafeRawPointer(entry).assumingMemoryBound(to: UInt8.self), stem.baseAddress, count: stem.count)
+                else { return nil }
                 let terms = UnsafeRawPointer(entry).advanced(by: ShortEntry.termsOffset).assumingMemoryBound(to: Int32.self)
                 return Word(flags: entry.pointee.flags, terms: UnsafeBufferPointer(start: terms, count: Int(entry.pointee.termCount)))
             }
@@ -95,8 +98,9 @@ struct WordTermCache: ~Copyable {
         if knows(word) { return }
         let isShort = PackedWordTable<ShortEntry>.keeps(count: word.count)
         if isShort, stem.count <= ShortBytes.maxCount, terms.count <= ShortEntry.inlineTerms {
-            var entry = ShortEntry(stem: ShortBytes(stem), flags: flags, terms: (0, 0, 0, 0, 0),
+            var entry = ShortEntry(stem: (0, 0), flags: flags, terms: (0, 0, 0, 0, 0),
                                    stemCount: UInt8(stem.count), termCount: UInt8(terms.count))
+            withUnsafeMutableBytes(of: &entry.stem) { ShortBytes(stem).store(to: $0.baseAddress!) }
             withUnsafeMutableBytes(of: &entry.terms) { inline in
                 for (k, term) in terms.enumerated() { inline.storeBytes(of: term, toByteOffset: 4 * k, as: Int32.self) }
             }
