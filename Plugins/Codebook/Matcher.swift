@@ -128,12 +128,11 @@ struct MatchScratch: ~Copyable {
                             let stem = token.stemEnd > token.stemStart
                                 ? UnsafeBufferPointer(rebasing: stemPool[Int(token.stemStart)..<Int(token.stemEnd)]) : normalized
                             let raw = UnsafeBufferPointer(rebasing: text[Int(token.start)..<Int(token.end)])
-                            let hash = ByteHash.hash(raw)
-                            let word = wordTerms.lookup(raw, hash: hash, stem: stem)
-                                ?? learn(raw, hash: hash, normalized: normalized, stem: stem, book)
+                            let word = wordTerms.lookup(raw, stem: stem) ?? learn(raw, normalized: normalized, stem: stem, book)
                             if word.flags & CompiledCodebook.WordFlag.ignored != 0 { continue }
                             if word.flags & CompiledCodebook.WordFlag.breaker != 0 { clause += 1 }
-                            let position = Int32(hits.positions.count)
+                            // Fewer positions than tokens, whose byte offsets are Int32.
+                            let position = Int32(truncatingIfNeeded: hits.positions.count)
                             hits.addPosition(ByteSpan(start: token.start, end: token.end), clause: clause, sentence: sentence,
                                              isCue: word.flags & CompiledCodebook.WordFlag.cue != 0)
                             // A word without terms ends every partial phrase and starts none.
@@ -149,7 +148,7 @@ struct MatchScratch: ~Copyable {
     /// wildcard prefixes) of a word the memo does not know, which it then keeps: survey
     /// vocabularies are small, so nearly every word after the first few hundred answers is a memo
     /// hit. The term ids are valid until the memo next changes.
-    private mutating func learn(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, normalized: UnsafeBufferPointer<UInt8>,
+    private mutating func learn(_ raw: UnsafeBufferPointer<UInt8>, normalized: UnsafeBufferPointer<UInt8>,
                                 stem: UnsafeBufferPointer<UInt8>, _ book: CompiledCodebook) -> WordTermCache.Word {
         tokenTerms.removeAll()
         var flags: Int32 = 0
@@ -168,7 +167,7 @@ struct MatchScratch: ~Copyable {
             if t >= 0 { tokenTerms.append(t) }
         }
         if book.usesPrefixes { prefixTerms(normalized, book) }
-        wordTerms.insert(raw, hash: hash, stem: stem, flags: flags, terms: tokenTerms.elements)
+        wordTerms.insert(raw, stem: stem, flags: flags, terms: tokenTerms.elements)
         return WordTermCache.Word(flags: flags, terms: tokenTerms.elements)
     }
 

@@ -1,49 +1,5 @@
 import VerbatimCore
 
-/// 0 to 16 bytes held in two machine words, zero padded, with the count kept by the caller: a short
-/// word or stem compares, hashes and copies in a few instructions instead of a loop over its bytes.
-/// Nearly every word of a survey answer is this short.
-struct ShortBytes: Equatable {
-    static let maxCount = 16
-    /// Bytes 0..<8 and 8..<16, little-endian, zero beyond the count.
-    var low: UInt64
-    var high: UInt64
-
-    /// Packs `bytes` (at most `maxCount`), reading only inside them: overlapping loads rather than
-    /// a byte at a time, the bytes both loads hold landing on the same bits.
-    @inline(__always)
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        let n = bytes.count
-        assert(n <= Self.maxCount)
-        guard n > 0, let base = bytes.baseAddress else {
-            low = 0
-            high = 0
-            return
-        }
-        let raw = UnsafeRawPointer(base)
-        if n > 8 {
-            low = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
-            // Bytes 8..<n are the top n - 8 bytes of the last eight.
-            high = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &>> UInt64(8 * (16 - n))
-        } else {
-            low = ByteHash.tail(raw, from: 0, to: n)
-            high = 0
-        }
-    }
-
-    /// Writes all 16 bytes at `target` (the padding too): the caller keeps only the count it wants.
-    @inline(__always)
-    func store(to target: UnsafeMutableRawPointer) {
-        target.storeBytes(of: low.littleEndian, as: UInt64.self)
-        target.storeBytes(of: high.littleEndian, toByteOffset: 8, as: UInt64.self)
-    }
-
-    /// For a table indexed by the hash's top bits, which a multiplication makes depend on every bit
-    /// below them.
-    @inline(__always)
-    var hash: UInt64 { (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) }
-}
-
 /// Short words (`ShortBytes`) → their stems, for one worker: open addressing over flat memory,
 /// each entry holding the word and stem themselves, so a hit is a hash, one probe, one comparison
 /// and two words to copy, with no array checks, closures or reference counting. It grows until

@@ -10,26 +10,25 @@ import VerbatimTestSupport
         var cache = WordTermCache()
         let word = Array("Funding".utf8), stem = Array("fund".utf8), otherStem = Array("funding".utf8)
         withUnalignedSlice(word, fill: 0) { w in
-            let hash = ByteHash.hash(w)
             withUnalignedSlice(stem, fill: 0) { s in
-                let before = cache.lookup(w, hash: hash, stem: s)
+                let before = cache.lookup(w, stem: s)
                 #expect(before == nil)
-                [Int32(3), 7].withUnsafeBufferPointer { cache.insert(w, hash: hash, stem: s, flags: 1 << 25, terms: $0) }
-                let known = cache.lookup(w, hash: hash, stem: s)
+                [Int32(3), 7].withUnsafeBufferPointer { cache.insert(w, stem: s, flags: 1 << 25, terms: $0) }
+                let known = cache.lookup(w, stem: s)
                 #expect(known?.flags == 1 << 25)
                 #expect(known.map { Array($0.terms) } == [3, 7])
             }
             withUnalignedSlice(otherStem, fill: 0) { s in
-                let unknown = cache.lookup(w, hash: hash, stem: s)
+                let unknown = cache.lookup(w, stem: s)
                 #expect(unknown == nil)
                 // Known with another stem: the first entry stays.
-                [Int32(9)].withUnsafeBufferPointer { cache.insert(w, hash: hash, stem: s, flags: 0, terms: $0) }
-                let still = cache.lookup(w, hash: hash, stem: s)
+                [Int32(9)].withUnsafeBufferPointer { cache.insert(w, stem: s, flags: 0, terms: $0) }
+                let still = cache.lookup(w, stem: s)
                 #expect(still == nil)
             }
             // The first stem is still found.
             withUnalignedSlice(stem, fill: 0) { s in
-                let first = cache.lookup(w, hash: hash, stem: s)
+                let first = cache.lookup(w, stem: s)
                 #expect(first?.flags == 1 << 25)
             }
             let count = cache.count
@@ -45,7 +44,7 @@ import VerbatimTestSupport
             withUnalignedSlice(word, fill: 0) { w in
                 withUnalignedSlice(stem(i), fill: 0) { s in
                     let terms = (0..<(i % 4)).map { Int32(i * 10 + $0) }
-                    terms.withUnsafeBufferPointer { cache.insert(w, hash: ByteHash.hash(w), stem: s, flags: Int32(i), terms: $0) }
+                    terms.withUnsafeBufferPointer { cache.insert(w, stem: s, flags: Int32(i), terms: $0) }
                 }
             }
         }
@@ -54,7 +53,7 @@ import VerbatimTestSupport
         for (i, word) in words.enumerated() {
             withUnalignedSlice(word, fill: 1) { w in
                 withUnalignedSlice(stem(i), fill: 1) { s in
-                    let known = cache.lookup(w, hash: ByteHash.hash(w), stem: s)
+                    let known = cache.lookup(w, stem: s)
                     #expect(known?.flags == Int32(i))
                     #expect(known.map { Array($0.terms) } == (0..<(i % 4)).map { Int32(i * 10 + $0) })
                 }
@@ -67,7 +66,7 @@ import VerbatimTestSupport
         let stem = Array("s".utf8)
         for word in ["a", "b", "c", "d"].map({ Array($0.utf8) }) {
             withUnalignedSlice(word, fill: 0) { w in
-                withUnalignedSlice(stem, fill: 0) { s in [Int32(1)].withUnsafeBufferPointer { cache.insert(w, hash: ByteHash.hash(w), stem: s, flags: 0, terms: $0) } }
+                withUnalignedSlice(stem, fill: 0) { s in [Int32(1)].withUnsafeBufferPointer { cache.insert(w, stem: s, flags: 0, terms: $0) } }
             }
         }
         let count = cache.count
@@ -75,7 +74,7 @@ import VerbatimTestSupport
         for (word, known) in [("a", false), ("c", false), ("d", true)] {
             withUnalignedSlice(Array(word.utf8), fill: 0) { w in
                 withUnalignedSlice(stem, fill: 0) { s in
-                    let found = cache.lookup(w, hash: ByteHash.hash(w), stem: s) != nil
+                    let found = cache.lookup(w, stem: s) != nil
                     #expect(found == known, "\(word)")
                 }
             }

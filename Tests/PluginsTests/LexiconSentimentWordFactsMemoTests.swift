@@ -55,24 +55,22 @@ import VerbatimTestSupport
         #expect(memo.count > 1000)
     }
 
-    /// Inserts and finds the sample words in random order, several times over (so that the memo grows,
-    /// and with a small capacity also empties), checking each answer against the lookups it replaces.
-    func check(capacity: Int, hash keyHash: ([UInt8]) -> UInt64) {
+    /// Inserts and finds `words` in random order, several times over (so that the memo grows, and
+    /// with a small capacity also empties), checking each answer against the lookups it replaces.
+    func check(capacity: Int, words: [[UInt8]]) {
         var memo = WordFactsMemo(capacity: capacity)
         var random = SplitMix(state: UInt64(capacity))
-        let words = sampleWords()
         var kept: Set<[UInt8]> = []
         for step in 0..<(words.count * 3) {
             let word = words[random.below(words.count)] + (random.below(50) == 0 ? Array(repeating: 0x78, count: 40) : [])
             word.withUnsafeBufferPointer { b in
-                let h = keyHash(word)
                 let expected = WordFactsMemo.Known(hash: fnv1a(b), facts: LexiconMatcher.facts(b, hash: fnv1a(b), isWord: true, Self.lexicon))
-                let found = memo.find(b, keyHash: h)
+                let found = memo.find(b)
                 #expect((found != nil) == kept.contains(word), "step \(step)")
                 if let found {
                     #expect(found.hash == expected.hash && found.facts == expected.facts, "step \(step)")
                 } else {
-                    memo.insert(b, keyHash: h, expected)
+                    memo.insert(b, expected)
                     // Empty and overlong keys are not kept; a full memo empties before it keeps one more.
                     if WordFactsMemo.keeps(count: word.count) {
                         if kept.count >= capacity { kept = [] }
@@ -86,28 +84,40 @@ import VerbatimTestSupport
     }
 
     @Test func handsOutWhatTheLookupsGive() {
-        check(capacity: 1 << 14) { $0.withUnsafeBufferPointer { ByteHash.hash($0) } }
+        check(capacity: 1 << 14, words: sampleWords())
     }
 
-    @Test func handsOutWhatTheLookupsGiveWhenHashesCollide() {
-        // Few distinct hashes: different words share them and probe past each other.
-        check(capacity: 1 << 14) { UInt64($0.count % 7) << 32 | UInt64($0.first ?? 0) & 3 }
+    @Test func handsOutWhatTheLookupsGiveWhenKeysStartAtTheSameSlots() {
+        // Only words whose probes start at one of three slots of the first table (the top ten bits of
+        // their hash): they probe past each other, in runs that cross the table's end and are moved
+        // whole when it grows. Every length up to 16 bytes, half of them with the same first eight,
+        // so that keys differing only in their high word meet.
+        var random = SplitMix(state: 11)
+        var words: [[UInt8]] = []
+        while words.count < 600 {
+            let head = random.below(2) == 0 ? Array("abcdefgh".utf8) : []
+            let word = head + (0..<(1 + random.below(16 - head.count))).map { _ in UInt8(97 + random.below(26)) }
+            let start = word.withUnsafeBufferPointer { ShortBytes($0).hash >> 54 }
+            if start < 2 || start == 1023 { words.append(word) }
+        }
+        check(capacity: 1 << 14, words: words)
+        check(capacity: 100, words: words)
     }
 
     @Test func handsOutWhatTheLookupsGiveWhenItEmptiesWhenFull() {
-        check(capacity: 100) { $0.withUnsafeBufferPointer { ByteHash.hash($0) } }
+        check(capacity: 100, words: sampleWords())
     }
 
     @Test func aCopyKeepsItsOwnEntries() {
         var memo = WordFactsMemo()
         let known = WordFactsMemo.Known(hash: 1, facts: LexiconMatcher.TokenFacts(exact: 3, isWord: true))
         let good = Array("good".utf8), bad = Array("bad".utf8)
-        good.withUnsafeBufferPointer { memo.insert($0, keyHash: 10, known) }
+        good.withUnsafeBufferPointer { memo.insert($0, known) }
         var copy = memo
-        bad.withUnsafeBufferPointer { copy.insert($0, keyHash: 20, known) }
-        let inOriginal = bad.withUnsafeBufferPointer { memo.find($0, keyHash: 20) }
-        let inCopy = bad.withUnsafeBufferPointer { copy.find($0, keyHash: 20) }
-        let sharedInCopy = good.withUnsafeBufferPointer { copy.find($0, keyHash: 10) }
+        bad.withUnsafeBufferPointer { copy.insert($0, known) }
+        let inOriginal = bad.withUnsafeBufferPointer { memo.find($0) }
+        let inCopy = bad.withUnsafeBufferPointer { copy.find($0) }
+        let sharedInCopy = good.withUnsafeBufferPointer { copy.find($0) }
         #expect(inOriginal == nil)
         #expect(inCopy?.facts == known.facts)
         #expect(sharedInCopy?.hash == 1)
