@@ -20,29 +20,45 @@ import VerbatimTestSupport
 
     static func shown(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self).debugDescription }
 
-    @Test func everyStringOfUpToFourBytesBreaksAsInICU() throws {
-        let segmenter = try ICUSegmenter(locale: "en@ss=standard")
-        #expect(segmenter.breaksASCIISentencesItself)
+    /// Breaks texts with ICU and with the copy, counting them and keeping the first that differ.
+    struct Comparison {
+        let segmenter: ICUSegmenter
         var failures: [String] = []
         var strings = 0
-        func check(_ text: [UInt8]) throws {
-            strings += 1
-            let (icu, fast) = try Self.icuAndFastPath(text, segmenter)
-            if icu != fast, failures.count < 10 { failures.append("\(Self.shown(text)): ICU \(icu), fast path \(fast)") }
+
+        init() throws {
+            segmenter = try ICUSegmenter(locale: "en@ss=standard")
+            #expect(segmenter.breaksASCIISentencesItself)
         }
-        for a in Self.alphabet {
-            try check([a])
-            for b in Self.alphabet {
-                try check([a, b])
-                for c in Self.alphabet {
-                    try check([a, b, c])
-                    for d in Self.alphabet { try check([a, b, c, d]) }
+
+        mutating func check(_ text: [UInt8]) throws {
+            strings += 1
+            let (icu, fast) = try ASCIISentenceBreaksTests.icuAndFastPath(text, segmenter)
+            if icu != fast, failures.count < 10 { failures.append("\(ASCIISentenceBreaksTests.shown(text)): ICU \(icu), copy \(fast)") }
+        }
+
+        /// Every string of one to `length` bytes of `alphabet`.
+        mutating func checkEveryString(of alphabet: [UInt8], upTo length: Int) throws {
+            var text: [UInt8] = []
+            func extend(_ depth: Int) throws {
+                guard depth > 0 else { return }
+                for c in alphabet {
+                    text.append(c)
+                    try check(text)
+                    try extend(depth - 1)
+                    text.removeLast()
                 }
             }
+            try extend(length)
         }
-        #expect(failures.isEmpty, Comment(rawValue: failures.joined(separator: "\n")))
+    }
+
+    @Test func everyStringOfUpToFourBytesBreaksAsInICU() throws {
+        var comparison = try Comparison()
+        try comparison.checkEveryString(of: Self.alphabet, upTo: 4)
+        #expect(comparison.failures.isEmpty, Comment(rawValue: comparison.failures.joined(separator: "\n")))
         let k = Self.alphabet.count
-        #expect(strings == k + k * k + k * k * k + k * k * k * k)
+        #expect(comparison.strings == k + k * k + k * k * k + k * k * k * k)
     }
 
     /// Random texts of words, the locale's exceptions (whole, cut at a full stop, or glued to a
@@ -121,5 +137,29 @@ import VerbatimTestSupport
             #expect(icu == fast, "\(locale): \(text)")
         }
         #expect(try ICUSegmenter(locale: locale, asciiFastPath: false).breaksASCIISentencesItself == false)
+    }
+
+    /// Whether the long checks below run: they take about a minute, so only on request
+    /// (`VERBATIM_EXHAUSTIVE=1 swift test --filter ASCIISentenceBreaksTests`).
+    static let exhaustive = ProcessEnvironment.value("VERBATIM_EXHAUSTIVE") == "1"
+
+    /// Every string of up to six of twelve bytes (3,257,436 strings), and every exception of the
+    /// English list between two and after three bytes of nine (990,711 strings), as ICU breaks them.
+    @Test(.enabled(if: exhaustive, "set VERBATIM_EXHAUSTIVE=1"))
+    func everyStringOfUpToSixBytesAndEveryExceptionInContextBreakAsInICU() throws {
+        var comparison = try Comparison()
+        try comparison.checkEveryString(of: Array("a.! (\n)Z1,\r-".utf8), upTo: 6)
+        let context = Array("x .)(Aa1\n".utf8)
+        for exception in SentenceBreakExceptions(locale: "en@ss=standard").strings {
+            for a in context {
+                for b in context {
+                    for c in context {
+                        for d in context { try comparison.check([a] + exception + [b, c, d]) }
+                    }
+                }
+            }
+        }
+        #expect(comparison.failures.isEmpty, Comment(rawValue: comparison.failures.joined(separator: "\n")))
+        #expect(comparison.strings == 3_257_436 + 990_711)
     }
 }
