@@ -130,7 +130,7 @@ public final class ThemeCounts: DocumentSink {
     private var digestWorkers: [DigestWorker] = []
 
     public func prepare(workers: Int) {
-        digestTables = DigestTables(themes: themes, themeIndex: themeIndex, ancestorIDs: ancestorIDs, breakdownField: breakdownField)
+        digestTables = DigestTables(themes: themes, themeIndex: themeIndex, ancestorIDs: ancestorIDs)
         digestWorkers = (0..<workers).map { _ in DigestWorker() }
     }
 

@@ -1,7 +1,7 @@
 /// What one answer adds to `ThemeCounts`, worked out on the worker that coded it: the themes it
 /// counts for (roll-ups included) with their sentiment labels, its question and its breakdown group.
 /// The calling thread then only adds it to the cells, without reading the answer itself.
-final class ThemeCountsDigest: DocumentDigest, @unchecked Sendable {
+final class ThemeCountsDigest: DocumentDigest, Sendable {
     let question: String
     let group: String?
     /// Per theme the answer counts for, in first-coded order: its index and its label.
@@ -17,16 +17,14 @@ final class ThemeCountsDigest: DocumentDigest, @unchecked Sendable {
 extension ThemeCounts {
     /// What the workers read to make digests, fixed when the run starts: the declared themes'
     /// indices, and each one's roll-up when all its ancestors are declared too.
-    final class DigestTables: @unchecked Sendable {
+    final class DigestTables: Sendable {
         let themeIndex: [String: Int]
         /// Per declared theme: itself, then its ancestors; nil when an ancestor is not declared (it
         /// joins `themes` when first counted, in input order, so only the calling thread adds it).
         let rollups: [[Int]?]
-        let breakdownField: String?
 
-        init(themes: [ThemeInfo], themeIndex: [String: Int], ancestorIDs: [String: [String]], breakdownField: String?) {
+        init(themes: [ThemeInfo], themeIndex: [String: Int], ancestorIDs: [String: [String]]) {
             self.themeIndex = themeIndex
-            self.breakdownField = breakdownField
             rollups = themes.indices.map { i in
                 var chain = [i]
                 for id in ancestorIDs[themes[i].id] ?? [] {
@@ -48,22 +46,22 @@ extension ThemeCounts {
     /// The digest of `document`, or nil when one of its themes (or their ancestors) is not declared:
     /// `add` then counts it on the calling thread, where undeclared themes join in input order.
     func makeDigest(_ document: Document, tables: DigestTables, worker: DigestWorker) -> ThemeCountsDigest? {
-        // The scratch in locals while it is used: the worker's own properties would be checked for
-        // exclusive access at every append.
-        var indexOfId = worker.indexOfId, owns = worker.owns, labels = worker.labels
+        // The buffers in locals while they are used: the worker's own properties would be checked
+        // for exclusive access at every append. They are moved out, not copied, so appending does
+        // not copy them. The id cache stays in place: a copy would be copied whole when it learns.
+        var owns = worker.owns, labels = worker.labels
         worker.owns = []
         worker.labels = []
         defer {
-            worker.indexOfId = indexOfId
             worker.owns = owns
             worker.labels = labels
         }
         owns.removeAll(keepingCapacity: true)
         labels.removeAll(keepingCapacity: true)
         func index(of id: String) -> Int? {
-            if let i = indexOfId[id] { return i }
+            if let i = worker.indexOfId[id] { return i }
             guard let i = tables.themeIndex[id] else { return nil }
-            indexOfId.remember(id, i)
+            worker.indexOfId.remember(id, i)
             return i
         }
         for code in document.codes {
