@@ -25,14 +25,11 @@ struct WordFactsMemo {
     /// Whether `insert` keeps a key of `count` bytes.
     @inline(__always) static func keeps(count: Int) -> Bool { PackedWordTable<Known>.keeps(count: count) }
 
-    /// What the memo holds for the key packed as `key`, of `count` bytes (which `keeps`), if anything.
+    /// What the memo holds for `key`, if anything; nil for a key the memo does not keep.
     @inline(__always)
-    func find(_ key: ShortBytes, count: Int) -> Known? { table.find(key, count: count)?.pointee }
-
-    /// `find` for the key's bytes; nil for a key the memo does not keep.
     func find(_ key: UnsafeBufferPointer<UInt8>) -> Known? {
         guard Self.keeps(count: key.count) else { return nil }
-        return find(ShortBytes(key), count: key.count)
+        return table.find(ShortBytes(key), count: key.count)?.pointee
     }
 
     /// Keeps `known` for `key`, which `find` does not know, unless the key is empty or too long.
@@ -49,7 +46,7 @@ extension LexiconMatcher {
     @inline(__always)
     static func wordFacts(_ bytes: UnsafeBufferPointer<UInt8>, _ lexicon: CompiledLexicon,
                           memo: inout WordFactsMemo) -> WordFactsMemo.Known {
-        if WordFactsMemo.keeps(count: bytes.count), let known = memo.find(ShortBytes(bytes), count: bytes.count) { return known }
+        if let known = memo.find(bytes) { return known }
         let hash = fnv1a(bytes)
         let known = WordFactsMemo.Known(hash: hash, facts: facts(bytes, hash: hash, isWord: true, lexicon))
         memo.insert(bytes, known)
