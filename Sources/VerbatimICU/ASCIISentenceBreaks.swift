@@ -13,7 +13,7 @@ import Synchronization
 /// that follow one of the locale's exceptions (`SentenceBreakExceptions`).
 ///
 /// Locales can tailor the rules, and a future ICU could change them, so a segmenter uses this only
-/// after `agreesWithICU` found every probe broken alike by its own iterator.
+/// when `forLocale` found every probe broken alike by the locale's own iterator.
 struct ASCIISentenceBreaks: Sendable {
     /// Sentence-break classes of the ASCII bytes (UAX #29's Sentence_Break property; none of the
     /// ASCII bytes is OLetter, Sep, Format or Extend).

@@ -18,7 +18,7 @@ import VerbatimTestSupport
         return (icu, fast)
     }
 
-    static func shown(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self).debugDescription }
+    static func shown(_ bytes: [UInt8]) -> String { ASCIIWordBreaksTests.shown(bytes) }
 
     /// Breaks texts with ICU and with the copy, counting them and keeping the first that differ.
     struct Comparison {
