@@ -60,6 +60,19 @@ struct MatchScratch: ~Copyable {
     var reached = 0
     var tokenTerms = ScratchBuffer<Int32>(capacity: 16)
     var wordTerms = WordTermCache()
+    /// The same by word number (`Token.wordNumber`), for the words written as their normalised form
+    /// (whose terms follow from that form and the stem, which a number stands for): a 32-byte slot
+    /// of an array instead of a hash probe. Terms beyond the slot's room are in `numberedTerms`.
+    struct NumberedWord {
+        /// The word's flags, with its number of terms in the low byte.
+        var flagsAndCount: Int32
+        /// Up to `inlineTerms` term ids in place; for more, `terms.0` is where they start in `numberedTerms`.
+        var terms: (Int32, Int32, Int32, Int32, Int32, Int32)
+        static var inlineTerms: Int { 6 }
+        static var termsOffset: Int { MemoryLayout<Int32>.stride }
+    }
+    var numberedWords = WordNumberMemo<NumberedWord>()
+    var numberedTerms = ScratchBuffer<Int32>(capacity: 256)
     static let maxActive = 512
 
     // Evaluation: the trigger matches, those that count, and one theme's evidence.
@@ -107,6 +120,7 @@ struct MatchScratch: ~Copyable {
         active.removeAll()
         var clause: Int32 = 0
         var sentence: Int32 = -1
+        let numbered = enterNumbering(document.wordNumberSpace)
         document.tokens.withUnsafeBufferPointer { tokens in
             document.normalizedPool.withUnsafeBufferPointer { normalizedPool in
                 document.stemPool.withUnsafeBufferPointer { stemPool in
@@ -125,10 +139,19 @@ struct MatchScratch: ~Copyable {
                                 }
                                 continue
                             }
-                            let stem = token.stemEnd > token.stemStart
-                                ? UnsafeBufferPointer(rebasing: stemPool[Int(token.stemStart)..<Int(token.stemEnd)]) : normalized
                             let raw = UnsafeBufferPointer(rebasing: text[Int(token.start)..<Int(token.end)])
-                            let word = wordTerms.lookup(raw, stem: stem) ?? learn(raw, normalized: normalized, stem: stem, book)
+                            // A case-sensitive term matches a word as written; a word written as
+                            // its normalised form matches the same ones whatever its number.
+                            let byNumber = numbered && token.wordNumber >= 0 && (!book.hasSurfaceKeys || ByteHash.equal(raw, normalized))
+                            let word: WordTermCache.Word
+                            if byNumber, let known = numberedWords.find(token.wordNumber) {
+                                word = numberedWord(known)
+                            } else {
+                                let stem = token.stemEnd > token.stemStart
+                                    ? UnsafeBufferPointer(rebasing: stemPool[Int(token.stemStart)..<Int(token.stemEnd)]) : normalized
+                                word = wordTerms.lookup(raw, stem: stem) ?? learn(raw, normalized: normalized, stem: stem, book)
+                                if byNumber { rememberNumbered(token.wordNumber, word) }
+                            }
                             if word.flags & CompiledCodebook.WordFlag.ignored != 0 { continue }
                             if word.flags & CompiledCodebook.WordFlag.breaker != 0 { clause += 1 }
                             // Fewer positions than tokens, whose byte offsets are Int32.
@@ -142,6 +165,37 @@ struct MatchScratch: ~Copyable {
                 }
             }
         }
+    }
+
+    /// A numbered word's flags and terms, read in its slot (valid until the memo next changes).
+    @inline(__always)
+    private func numberedWord(_ slot: UnsafePointer<NumberedWord>) -> WordTermCache.Word {
+        let count = Int(slot.pointee.flagsAndCount & 0xFF)
+        let terms = count <= NumberedWord.inlineTerms
+            ? UnsafeRawPointer(slot).advanced(by: NumberedWord.termsOffset).assumingMemoryBound(to: Int32.self)
+            : numberedTerms.elements.baseAddress! + Int(slot.pointee.terms.0)
+        return WordTermCache.Word(flags: slot.pointee.flagsAndCount & ~0xFF, terms: UnsafeBufferPointer(start: terms, count: count))
+    }
+
+    private mutating func rememberNumbered(_ number: Int32, _ word: WordTermCache.Word) {
+        // The flags are high bits; a word with 255 terms or more is not kept.
+        guard word.terms.count < 0xFF else { return }
+        var entry = NumberedWord(flagsAndCount: word.flags | Int32(word.terms.count), terms: (0, 0, 0, 0, 0, 0))
+        if word.terms.count <= NumberedWord.inlineTerms {
+            withUnsafeMutableBytes(of: &entry.terms) { inline in
+                for (k, term) in word.terms.enumerated() { inline.storeBytes(of: term, toByteOffset: 4 * k, as: Int32.self) }
+            }
+        } else {
+            entry.terms.0 = Int32(numberedTerms.count)
+            numberedTerms.append(contentsOf: word.terms)
+        }
+        numberedWords.insert(number, entry)
+    }
+
+    /// Starts a document numbered in `space`; whether its word numbers can be used.
+    private mutating func enterNumbering(_ space: UInt64) -> Bool {
+        if space != numberedWords.space { numberedTerms.removeAll() }
+        return numberedWords.enter(space)
     }
 
     /// The flags (ignored, negation cue, cue breaker) and term ids (stem, folded and exact forms,

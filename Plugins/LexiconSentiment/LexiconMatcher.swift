@@ -6,12 +6,14 @@ struct DocumentBytes {
     let tokens: UnsafeBufferPointer<Token>
     let utf8: UnsafeBufferPointer<UInt8>
     let pool: UnsafeBufferPointer<UInt8>
+    /// The numbering of the tokens' `wordNumber`s.
+    var wordNumberSpace = WordNumbering.none
 
     static func with<R>(_ document: Document, _ body: (DocumentBytes) -> R) -> R {
         document.tokens.withUnsafeBufferPointer { tokens in
             document.utf8.withUnsafeBufferPointer { utf8 in
                 document.normalizedPool.withUnsafeBufferPointer { pool in
-                    body(DocumentBytes(tokens: tokens, utf8: utf8, pool: pool))
+                    body(DocumentBytes(tokens: tokens, utf8: utf8, pool: pool, wordNumberSpace: document.wordNumberSpace))
                 }
             }
         }
@@ -39,6 +41,9 @@ struct LexiconMatcher {
     private var squeezed: [UInt8] = []
     private var wordMemo = ByteKeyMemo<WordEntries>(capacity: 1 << 14)
     private var factsMemo = WordFactsMemo()
+    /// The same by word number (`Token.wordNumber`, which stands for the normalised form): a slot
+    /// of an array instead of a hash probe.
+    private var numberedFacts = WordNumberMemo<WordFactsMemo.Known>()
 
     struct Match {
         var entry: Int32
@@ -63,6 +68,7 @@ struct LexiconMatcher {
         }
         let lexicon = self.lexicon
         let utf8Count = UInt32(clamping: doc.utf8.count), poolCount = UInt32(clamping: doc.pool.count)
+        let numbered = numberedFacts.enter(doc.wordNumberSpace)
         hashes.withUnsafeMutableBufferPointer { hashes in
             facts.withUnsafeMutableBufferPointer { facts in
                 // True while the normalised forms lie in token order, as the tokenizer writes them.
@@ -76,7 +82,13 @@ struct LexiconMatcher {
                                  && UInt32(bitPattern: t.normalizedEnd) <= poolCount, "a token outside its document")
                     inOrder = inOrder && t.normalizedEnd >= previousEnd
                     previousEnd = t.normalizedEnd
-                    let known = Self.wordFacts(doc.normalized(t), lexicon, memo: &factsMemo)
+                    let known: WordFactsMemo.Known
+                    if numbered && t.wordNumber >= 0, let slot = numberedFacts.find(t.wordNumber) {
+                        known = slot.pointee
+                    } else {
+                        known = Self.wordFacts(doc.normalized(t), lexicon, memo: &factsMemo)
+                        if numbered && t.wordNumber >= 0 { numberedFacts.insert(t.wordNumber, known) }
+                    }
                     hashes[i] = known.hash
                     facts[i] = t.kind != .punctuation ? known.facts : known.facts.asPunctuation
                 }

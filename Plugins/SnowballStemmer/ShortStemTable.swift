@@ -38,28 +38,32 @@ struct ShortStemTable: ~Copyable {
 
     private var slotCount: Int { 1 << slotBits }
 
-    /// The stem of `word` (`count` bytes), if known.
+    /// The stem of `word` (`count` bytes), if known, and the word's entry number (entries are
+    /// numbered in order of insertion, from 0 after each `removeAll`).
     @inline(__always)
-    func find(_ word: ShortBytes, count: Int) -> (stem: ShortBytes, count: Int)? {
+    func find(_ word: ShortBytes, count: Int) -> (stem: ShortBytes, count: Int, entry: Int32)? {
         var i = Int(truncatingIfNeeded: word.hash &>> hashShift)
         while true {
             let slot = Int(slots[i])
             if slot == 0 { return nil }
             let e = entries + (slot &- 1)
             if e.pointee.word == word && Int(e.pointee.wordCount) == count {
-                return (e.pointee.stem, Int(e.pointee.stemCount))
+                return (e.pointee.stem, Int(e.pointee.stemCount), Int32(truncatingIfNeeded: slot &- 1))
             }
             i = (i &+ 1) & slotMask
         }
     }
 
-    /// Keeps `stem` (at most `ShortBytes.maxCount` bytes) for `word` (`count` bytes, not already present).
-    mutating func insert(_ word: ShortBytes, count: Int, stem: UnsafeBufferPointer<UInt8>) {
+    /// Keeps `stem` (at most `ShortBytes.maxCount` bytes) for `word` (`count` bytes, not already
+    /// present); returns the word's entry number.
+    @discardableResult
+    mutating func insert(_ word: ShortBytes, count: Int, stem: UnsafeBufferPointer<UInt8>) -> Int32 {
         precondition(count <= ShortBytes.maxCount && stem.count <= ShortBytes.maxCount)
         if self.count == slotCount / 2 { grow() }
         entries[self.count] = Entry(word: word, stem: ShortBytes(stem), wordCount: Int32(count), stemCount: Int32(stem.count))
         self.count += 1
         place(self.count - 1)
+        return Int32(self.count - 1)
     }
 
     /// Forgets every entry and keeps the memory.

@@ -68,6 +68,7 @@ public struct SnowballStemmerStage: Stage {
                     cache.stemWords(tokens, normalized: normalized) { stemmer.stem($0, appendingTo: &$1) }
                 }
             }
+            document.wordNumberSpace = cache.space
             document.assigned.insert(.stems)
         }
     }

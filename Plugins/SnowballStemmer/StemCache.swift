@@ -1,10 +1,13 @@
 import VerbatimCore
 
-/// A bounded word → stem memo per worker, which also writes each answer's stem pool.
+/// A bounded word → stem memo per worker, which also writes each answer's stem pool and numbers
+/// its words (`WordNumbering`).
 ///
 /// Words of up to 16 bytes (nearly all of them) live in a `ShortStemTable`; longer ones in a
-/// `ByteKeyMemo`, their stems in a byte pool beside it. Everything is emptied together once
-/// `capacity` words are kept; a short word whose stem is longer than 16 bytes is stemmed each time.
+/// `ByteKeyMemo`, their stems in a byte pool beside it. Everything is emptied together before an
+/// answer that could fill it past `capacity` words, never during one, so that an answer's word
+/// numbers all belong to one space. A short word whose stem is longer than 16 bytes is stemmed
+/// each time.
 struct StemCache: ~Copyable {
     private var short = ShortStemTable()
     private var long: ByteKeyMemo<(start: Int32, count: Int32)>
@@ -14,48 +17,62 @@ struct StemCache: ~Copyable {
     /// The current answer's stems.
     private var pool = StemPoolBuffer()
     let capacity: Int
+    /// The numbering of the short words kept: a short word's number is its entry in `short`. A new
+    /// space each time the memo is emptied; none without a memo.
+    private(set) var space: UInt64
 
     init(capacity: Int) {
         self.capacity = max(0, capacity)
         long = ByteKeyMemo(capacity: self.capacity)
+        space = self.capacity > 0 ? WordNumbering.newSpace() : WordNumbering.none
     }
 
     /// The words kept.
     var count: Int { short.count + long.count }
 
-    /// Stems every word token, points the token at its stem and returns the stems, in token order:
+    /// Stems every word token, points the token at its stem, gives it its word number in `space`
+    /// (-1 for a word not kept and for every other token) and returns the stems, in token order:
     /// the answer's stem pool. `stem` appends the stem of a word to an array (called on misses).
     mutating func stemWords(
         _ tokens: UnsafeMutableBufferPointer<Token>, normalized: UnsafeBufferPointer<UInt8>,
         stem: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void
     ) -> [UInt8] {
         pool.removeAll()
-        for i in tokens.indices where tokens[i].kind == .word {
+        if capacity > 0 && count + tokens.count > capacity { removeAll() }
+        for i in tokens.indices {
+            guard tokens[i].kind == .word else {
+                tokens[i].wordNumber = -1
+                continue
+            }
             let word = UnsafeBufferPointer(rebasing: normalized[Int(tokens[i].normalizedStart)..<Int(tokens[i].normalizedEnd)])
             let start = Int32(pool.count)
+            var number: Int32 = -1
             if word.count <= ShortBytes.maxCount {
                 let key = ShortBytes(word)
                 if let hit = short.find(key, count: word.count) {
                     pool.append(hit.stem, count: hit.count)
+                    number = hit.entry
                 } else {
-                    stemShort(word, key: key, stem: stem)
+                    number = stemShort(word, key: key, stem: stem)
                 }
             } else {
                 stemLong(word, stem: stem)
             }
             tokens[i].stemStart = start
             tokens[i].stemEnd = Int32(pool.count)
+            tokens[i].wordNumber = number
         }
         return pool.bytes
     }
 
-    private mutating func stemShort(_ word: UnsafeBufferPointer<UInt8>, key: ShortBytes, stem: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void) {
+    /// Stems a short word and keeps it when there is room; returns its number, or -1 when not kept.
+    private mutating func stemShort(_ word: UnsafeBufferPointer<UInt8>, key: ShortBytes, stem: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void) -> Int32 {
         fresh.removeAll(keepingCapacity: true)
         stem(word, &fresh)
-        fresh.withUnsafeBufferPointer { made in
+        return fresh.withUnsafeBufferPointer { made in
             pool.append(contentsOf: made)
-            guard made.count <= ShortBytes.maxCount, makeRoom() else { return }
-            short.insert(key, count: word.count, stem: made)
+            guard made.count <= ShortBytes.maxCount, hasRoom else { return -1 }
+            return short.insert(key, count: word.count, stem: made)
         }
     }
 
@@ -68,20 +85,21 @@ struct StemCache: ~Copyable {
         fresh.removeAll(keepingCapacity: true)
         stem(word, &fresh)
         fresh.withUnsafeBufferPointer { pool.append(contentsOf: $0) }
-        guard makeRoom() else { return }
+        guard hasRoom else { return }
         long.insert(word, hash: hash, value: (Int32(longStems.count), Int32(fresh.count)))
         longStems.append(contentsOf: fresh)
     }
 
-    /// Whether one more word may be kept, emptying the memo first when it is full.
-    private mutating func makeRoom() -> Bool {
-        guard capacity > 0 else { return false }
-        if count >= capacity {
-            short.removeAll()
-            long.removeAll()
-            longStems.removeAll(keepingCapacity: true)
-        }
-        return true
+    /// Whether one more word may be kept. (An answer with more words than `capacity` keeps the
+    /// first ones.)
+    private var hasRoom: Bool { count < capacity }
+
+    /// Forgets every word, in a new numbering.
+    private mutating func removeAll() {
+        short.removeAll()
+        long.removeAll()
+        longStems.removeAll(keepingCapacity: true)
+        space = WordNumbering.newSpace()
     }
 }
 

@@ -52,9 +52,12 @@ public struct Token: Sendable, Equatable {
     public var stemEnd: Int32
     /// The index of the sentence that holds this token.
     public var sentence: Int32
+    /// The word's number in `Document.wordNumberSpace`, or -1 (see `WordNumbering`): stages
+    /// remember what they work out per word by it.
+    public var wordNumber: Int32
 
     public init(start: Int32, end: Int32, kind: Kind, normalizedStart: Int32 = 0, normalizedEnd: Int32 = 0,
-                stemStart: Int32 = 0, stemEnd: Int32 = 0, sentence: Int32 = 0) {
+                stemStart: Int32 = 0, stemEnd: Int32 = 0, sentence: Int32 = 0, wordNumber: Int32 = -1) {
         self.start = start
         self.end = end
         self.kind = kind
@@ -63,6 +66,7 @@ public struct Token: Sendable, Equatable {
         self.stemStart = stemStart
         self.stemEnd = stemEnd
         self.sentence = sentence
+        self.wordNumber = wordNumber
     }
 
     public var isWordLike: Bool { kind != .punctuation }
@@ -175,6 +179,9 @@ public struct Document: Sendable {
     public var collectTrace = false
     /// The annotation keys assigned so far, for the host's run-time checks.
     public var assigned: AnnotationSet = []
+    /// The numbering of the tokens' `wordNumber`s (`WordNumbering.none` when they have none); set by
+    /// the stemmer. A stage that changes tokens' normalised forms or stems resets it to `.none`.
+    public var wordNumberSpace = WordNumbering.none
 
     public init(_ response: Response) {
         self.response = response
@@ -190,6 +197,7 @@ public struct Document: Sendable {
         sentences = []
         normalizedPool = []
         stemPool = []
+        wordNumberSpace = WordNumbering.none
     }
 
     // MARK: Token access without allocating

@@ -16,6 +16,10 @@ import VerbatimTestSupport
         let f = try CodebookFixture(oneTheme(["=IT"]))
         try f.expectEvidence("t", "The ⏩IT⏪ is old and it crashes.")
         try f.expectEvidence("t", "It works, it really does.")
+        // The lower-case "it" is known by its word number by now; the capitals must still match, as
+        // written, and nothing else may.
+        try f.expectEvidence("t", "it works and ⏩IT⏪ works; it, It, iT, ⏩IT⏪.")
+        try f.expectEvidence("t", "it it it")
     }
 
     @Test func exactLowerCaseFormRefusesOtherWordForms() throws {

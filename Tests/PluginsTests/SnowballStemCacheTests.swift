@@ -124,6 +124,54 @@ import VerbatimCore
         }
     }
 
+    /// Every word kept has a number that stands for its bytes in the cache's space: equal words get
+    /// equal numbers and different words different ones, and an answer's numbers all belong to the
+    /// space the cache is in after it. Words not kept (longer than 16 bytes, or with a stem that is)
+    /// and other tokens have none.
+    @Test(arguments: [0, 3, 40, 50_000])
+    func wordNumbersStandForTheirWords(_ capacity: Int) {
+        var cache = StemCache(capacity: capacity)
+        #expect((cache.space == WordNumbering.none) == (capacity == 0))
+        var wordOf: [UInt64: [Int32: [UInt8]]] = [:]
+        var spaces: Set<UInt64> = []
+        for answer in 0..<8 {
+            var normalized: [UInt8] = []
+            var tokens: [Token] = []
+            for k in 0..<30 {
+                let word = bytes((k * 5 + answer) % 21, seed: (k + answer) % 4)
+                let start = Int32(normalized.count)
+                normalized.append(contentsOf: word)
+                let kind: Token.Kind = k % 6 == 5 ? .punctuation : .word
+                // A stale number, which the cache must overwrite.
+                tokens.append(Token(start: 0, end: 0, kind: kind, normalizedStart: start, normalizedEnd: Int32(normalized.count),
+                                    wordNumber: 7))
+            }
+            _ = tokens.withUnsafeMutableBufferPointer { tokens in
+                normalized.withUnsafeBufferPointer { cache.stemWords(tokens, normalized: $0, stem: Self.fakeStem) }
+            }
+            spaces.insert(cache.space)
+            for t in tokens {
+                let word = Array(normalized[Int(t.normalizedStart)..<Int(t.normalizedEnd)])
+                var stem: [UInt8] = []
+                word.withUnsafeBufferPointer { Self.fakeStem($0, &stem) }
+                if t.kind != .word || capacity == 0 || word.count > ShortBytes.maxCount || stem.count > ShortBytes.maxCount {
+                    #expect(t.wordNumber == -1, "answer \(answer), word \(word)")
+                    continue
+                }
+                guard t.wordNumber >= 0 else { continue }  // kept only while there is room
+                if let earlier = wordOf[cache.space, default: [:]][t.wordNumber] {
+                    #expect(earlier == word, "number \(t.wordNumber) stands for two words")
+                } else {
+                    #expect(!wordOf[cache.space, default: [:]].values.contains(word), "two numbers for \(word)")
+                    wordOf[cache.space, default: [:]][t.wordNumber] = word
+                }
+            }
+        }
+        // A cache too small for the next answer is emptied before it, in a new space; a large one never is.
+        #expect(capacity == 3 || capacity == 40 ? spaces.count > 1 : spaces.count == 1)
+        #expect(wordOf.values.reduce(0) { $0 + $1.count } > 0 || capacity == 0)
+    }
+
     @Test func stemPoolBufferGrowsAndKeepsItsBytes() {
         var buffer = StemPoolBuffer(capacity: 16)
         var expected: [UInt8] = []
