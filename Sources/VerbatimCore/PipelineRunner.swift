@@ -263,15 +263,18 @@ public final class PipelineRunner {
                     var digests: [(any DocumentDigest)?] = []
                     ranges.reserveCapacity(chunk.documents.count)
                     digests.reserveCapacity(chunk.documents.count * sinks.value.count)
-                    for k in chunk.documents.indices {
-                        // One copy for the encoder and every sink: each use of `chunk.documents[k]`
-                        // would copy (retain and release) the document's dozen buffers again.
-                        let document = chunk.documents[k]
-                        let start = writer.count
-                        let ok = failed.remove(k) == nil
-                        if ok { CodedRecord.encode(document, into: &writer, includeText: includeText) }
-                        ranges.append(start..<writer.count)
-                        for sink in sinks.value { digests.append(ok ? sink.digest(document, worker: w) : nil) }
+                    chunk.documents.withUnsafeMutableBufferPointer { documents in
+                        for k in documents.indices {
+                            // Moved out and back, never copied: a copy would retain and release
+                            // the document's dozen buffers.
+                            let document = documents.moveElement(from: k)
+                            let start = writer.count
+                            let ok = failed.remove(k) == nil
+                            if ok { CodedRecord.encode(document, into: &writer, includeText: includeText) }
+                            ranges.append(start..<writer.count)
+                            for sink in sinks.value { digests.append(ok ? sink.digest(document, worker: w) : nil) }
+                            documents.initializeElement(at: k, to: consume document)
+                        }
                     }
                     chunk.ranges = ranges
                     chunk.digests = digests
