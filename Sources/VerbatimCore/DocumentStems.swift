@@ -38,6 +38,8 @@ final class DocumentStems {
 
     /// A bit per index of `distinct`: the keys of one window.
     private var windowBits: UnsafeMutablePointer<UInt64>
+    /// The key of each numbered word (`Token.wordNumber`), or 0 for one not counted.
+    private var numberedKeys = WordNumberMemo<UInt64>()
 
     init() {
         words = .allocate(capacity: 0)
@@ -74,24 +76,41 @@ final class DocumentStems {
         }
         reserve(document.tokens.count)
         var filler = makeFiller()
+        Self.fill(&filler, from: document, numberedKeys: &numberedKeys)
+        keep(filler)
+    }
+
+    /// Adds the words of `document`'s tokens. A numbered word's key (`Token.wordNumber`) is hashed
+    /// once per space and then read from `numberedKeys` (0: a one-byte word, not counted). One
+    /// exclusive access to the memo for the whole answer, rather than a checked class access per word.
+    private static func fill(_ filler: inout Filler, from document: Document, numberedKeys: inout WordNumberMemo<UInt64>) {
+        let numbered = numberedKeys.enter(document.wordNumberSpace)
         document.tokens.withUnsafeBufferPointer { tokens in
             document.stemPool.withUnsafeBufferPointer { stems in
                 document.normalizedPool.withUnsafeBufferPointer { normalized in
                     for i in tokens.indices {
                         let t = tokens[i]
                         guard t.kind != .punctuation && t.end > t.start else { continue }
+                        let byNumber = numbered && t.wordNumber >= 0
+                        if byNumber, let known = numberedKeys.find(t.wordNumber) {
+                            if known.pointee != 0 { filler.append(t.start, t.end, known.pointee) }
+                            continue
+                        }
                         let stemmed = t.stemEnd > t.stemStart
                         let pool = stemmed ? stems : normalized
                         let lo = Int(stemmed ? t.stemStart : t.normalizedStart), hi = Int(stemmed ? t.stemEnd : t.normalizedEnd)
-                        guard hi - lo > 1 else { continue }
-                        // Checked once here, as slicing would: the pools are read unchecked below.
-                        precondition(lo >= 0 && hi <= pool.count, "token form out of its pool")
-                        filler.append(t.start, t.end, StemKey.of(UnsafeBufferPointer(start: pool.baseAddress! + lo, count: hi - lo)))
+                        var key: UInt64 = 0
+                        if hi - lo > 1 {
+                            // Checked once here, as slicing would: the pools are read unchecked below.
+                            precondition(lo >= 0 && hi <= pool.count, "token form out of its pool")
+                            key = StemKey.of(UnsafeBufferPointer(start: pool.baseAddress! + lo, count: hi - lo))
+                            filler.append(t.start, t.end, key)
+                        }
+                        if byNumber { numberedKeys.insert(t.wordNumber, key) }
                     }
                 }
             }
         }
-        keep(filler)
     }
 
     /// What `load` writes, in one local value: the compiler keeps its counts in registers, where

@@ -97,21 +97,27 @@ import VerbatimTestSupport
         #expect(readable < plain, "a dependent opener costs readability")
     }
 
-    /// The distinct stem keys of every window of an answer, with its words in text order and shuffled.
-    @Test func windowStemKeysMatchAFullScan() throws {
+    /// The distinct stem keys of every window of an answer, with its words in text order and shuffled,
+    /// and again once the words' keys are known by their word numbers (one-byte words included,
+    /// which are not counted).
+    @Test(arguments: [1, 2])
+    func windowStemKeysMatchAFullScan(loads: Int) throws {
         let document = try Fixtures.document(
-            "The ⏩funding⏪ was cut, and the funding team (what remained of it) moved — again — to another building. Budgets fell.")
+            "The ⏩funding⏪ was cut, and the funding team (what remained of it) moved — again — to another building. Budgets fell. I had a plan.")
+        #expect(document.wordNumberSpace != WordNumbering.none)
         let words = QuoteExtractor.tokenStems(of: document)
         func expected(_ window: Range<Int>) -> [UInt64] {
             Set(words.filter { $0.start >= window.lowerBound && $0.end <= window.upperBound }.map { StemKey.of($0.stem) }).sorted()
         }
         let stems = DocumentStems()
-        stems.load(document)
         var shuffled = document
         var g = SplitMix(state: 4)
         shuffled.tokens.shuffle(using: &g)
         let unordered = DocumentStems()
-        unordered.load(shuffled)
+        for _ in 0..<loads {
+            stems.load(document)
+            unordered.load(shuffled)
+        }
         let bounds = [0] + words.flatMap { [$0.start, $0.end, $0.start + 1] } + [document.utf8.count]
         for a in bounds {
             for b in bounds where b >= a {
