@@ -80,7 +80,9 @@ public final class ICUSegmenter {
     // Used only for ill-formed UTF-8; well-formed text is staged as UTF-16.
     private var utext: UnsafeMutableRawPointer?
     private var staged = UTF16Text()
-    private var boundaries = BoundaryStorage()
+    private var boundaries = BoundaryStorage(capacity: 512)
+    /// A text's ASCII stand-in and its bytes' offsets in the text (`TypographicStandIns`).
+    private var standInText = StandInStorage(capacity: 1024)
     private var wordCount = 0
     private var sentenceCount = 0
 
@@ -111,6 +113,17 @@ public final class ICUSegmenter {
     /// (only together with their words: `breaksASCIIWordsItself`).
     public var breaksASCIISentencesItself: Bool { breaksASCIIWordsItself && sentenceRules != nil }
 
+    /// The typographic punctuation that the copies also break, through ASCII stand-ins (with both copies).
+    private var standIns: TypographicStandIns
+
+    /// Whether a text whose only non-ASCII character is `character` is broken by the copies of
+    /// ICU's rules (through its ASCII stand-in: `TypographicStandIns`) rather than ICU's iterators.
+    public func breaksItself(alongsideASCII character: Unicode.Scalar) -> Bool {
+        guard let sentenceRules, breaksASCIIWordsItself, character.value > 0x7F, character.value <= 0xFFFF else { return false }
+        return standIns.standIn(for: UInt16(character.value), words: wordIterator, sentences: sentenceIterator,
+                                sentenceRules: sentenceRules) != nil
+    }
+
     /// Opens the iterators for `locale`. With `asciiFastPath`, ASCII texts are broken by copies of
     /// ICU's word and sentence rules for ASCII, if they agree with this locale's iterators (see
     /// `ASCIIWordBreaks` and `ASCIISentenceBreaks`).
@@ -127,6 +140,7 @@ public final class ICUSegmenter {
         sentenceIterator = s
         breaksASCIIWordsItself = asciiFastPath && ASCIIWordBreaks.agreesWithICU(locale: locale, iterator: w)
         sentenceRules = breaksASCIIWordsItself ? ASCIISentenceBreaks.forLocale(locale, iterator: s) : nil
+        standIns = TypographicStandIns(locale: locale)
     }
 
     deinit {
@@ -176,6 +190,10 @@ public final class ICUSegmenter {
             sentenceCount = sentenceRules.segment(text, into: boundaries.sentences)
             return
         }
+        if staging, let sentenceRules, breaksASCIIWordsItself, breakByStandIns(text, sentenceRules) {
+            textIsASCII = false
+            return
+        }
         if staging, staged.stage(text) {
             textIsASCII = staged.isASCII
             var status = U_ZERO_ERROR
@@ -199,6 +217,30 @@ public final class ICUSegmenter {
             try setUTF8(text)
             collect { $0 }
         }
+    }
+
+    /// Breaks a text whose only non-ASCII characters are accepted typographic punctuation with the
+    /// copies, through its ASCII stand-in (same boundaries; offsets mapped back to the text's bytes).
+    /// False, with nothing written, for a text with any other non-ASCII byte.
+    private func breakByStandIns(_ text: UnsafeBufferPointer<UInt8>, _ sentenceRules: ASCIISentenceBreaks) -> Bool {
+        standInText.reserve(text.count + 1)
+        let words = wordIterator, sentences = sentenceIterator
+        guard let n = TypographicStandIns.standIn(text, ascii: standInText.ascii, offsets: standInText.offsets, standIn: {
+            standIns.standIn(for: $0, words: words, sentences: sentences, sentenceRules: sentenceRules)
+        }) else { return false }
+        let ascii = UnsafeBufferPointer(start: UnsafePointer(standInText.ascii), count: n)
+        let offsets = standInText.offsets
+        wordCount = ASCIIWordBreaks.segment(ascii, into: boundaries.words)
+        sentenceCount = sentenceRules.segment(ascii, into: boundaries.sentences)
+        for k in 0..<wordCount {
+            boundaries.words[k].start = offsets[Int(boundaries.words[k].start)]
+            boundaries.words[k].end = offsets[Int(boundaries.words[k].end)]
+        }
+        for k in 0..<sentenceCount {
+            boundaries.sentences[k].start = offsets[Int(boundaries.sentences[k].start)]
+            boundaries.sentences[k].end = offsets[Int(boundaries.sentences[k].end)]
+        }
+        return true
     }
 
     /// Points both iterators at ill-formed UTF-8 through ICU's UTF-8 reader (offsets in bytes).
@@ -266,31 +308,48 @@ public final class ICUSegmenter {
     }
 }
 
-/// Room for the boundaries of one text, kept from text to text.
-struct BoundaryStorage: ~Copyable {
-    private(set) var words: UnsafeMutablePointer<WordBoundary>
-    private(set) var sentences: UnsafeMutablePointer<SentenceBoundary>
-    private var capacity = 512
+/// Two buffers with room for as many elements each, kept from text to text.
+struct BufferPair<First, Second>: ~Copyable {
+    private(set) var first: UnsafeMutablePointer<First>
+    private(set) var second: UnsafeMutablePointer<Second>
+    private var capacity: Int
 
-    init() {
-        words = .allocate(capacity: capacity)
-        sentences = .allocate(capacity: capacity)
+    init(capacity: Int) {
+        self.capacity = capacity
+        first = .allocate(capacity: capacity)
+        second = .allocate(capacity: capacity)
     }
 
     deinit {
-        words.deallocate()
-        sentences.deallocate()
+        first.deallocate()
+        second.deallocate()
     }
 
-    /// Makes room for `count` boundaries of each kind; what was stored is dropped.
+    /// Makes room for `count` elements in each; what was stored is dropped.
     mutating func reserve(_ count: Int) {
         guard count > capacity else { return }
-        words.deallocate()
-        sentences.deallocate()
+        first.deallocate()
+        second.deallocate()
         capacity = max(count, capacity * 2)
-        words = .allocate(capacity: capacity)
-        sentences = .allocate(capacity: capacity)
+        first = .allocate(capacity: capacity)
+        second = .allocate(capacity: capacity)
     }
+}
+
+/// Room for the boundaries of one text.
+typealias BoundaryStorage = BufferPair<WordBoundary, SentenceBoundary>
+
+extension BufferPair where First == WordBoundary, Second == SentenceBoundary {
+    var words: UnsafeMutablePointer<WordBoundary> { first }
+    var sentences: UnsafeMutablePointer<SentenceBoundary> { second }
+}
+
+/// Room for a text's ASCII stand-in and its bytes' offsets in the text (`TypographicStandIns`).
+typealias StandInStorage = BufferPair<UInt8, Int32>
+
+extension BufferPair where First == UInt8, Second == Int32 {
+    var ascii: UnsafeMutablePointer<UInt8> { first }
+    var offsets: UnsafeMutablePointer<Int32> { second }
 }
 
 /// NFKC case folding (`NFKC_Casefold`) of UTF-8 text, through ICU's normaliser.
