@@ -178,8 +178,9 @@ struct MatchScratch: ~Copyable {
     }
 
     private mutating func rememberNumbered(_ number: Int32, _ word: WordTermCache.Word) {
-        // The flags are high bits; a word with 255 terms or more is not kept.
-        guard word.terms.count < 0xFF else { return }
+        // The flags are high bits; a word with 255 terms or more is not kept, and nor is a number
+        // the memo would not keep (its terms would pile up in the pool, once per occurrence).
+        guard word.terms.count < 0xFF, Int(number) < numberedWords.limit else { return }
         var entry = NumberedWord(flagsAndCount: word.flags | Int32(word.terms.count), terms: (0, 0, 0, 0, 0, 0))
         if word.terms.count <= NumberedWord.inlineTerms {
             withUnsafeMutableBytes(of: &entry.terms) { inline in

@@ -25,7 +25,7 @@ struct TypographicStandIns {
     ]
 
     let locale: String
-    /// The verdicts this segmenter knows: a candidate's stand-in, or nil for one refused. A
+    /// The verdicts on candidates this segmenter knows: a stand-in, or nil for one refused. A
     /// candidate is probed the first time a text holds it (once per locale per process), so a run
     /// whose answers hold none pays nothing.
     private var verdicts: [UInt16: UInt8?] = [:]
@@ -36,11 +36,8 @@ struct TypographicStandIns {
     mutating func standIn(
         for scalar: UInt16, words: OpaquePointer, sentences: OpaquePointer, sentenceRules: ASCIISentenceBreaks
     ) -> UInt8? {
+        guard let candidate = Self.candidates[scalar] else { return nil }
         if let known = verdicts[scalar] { return known }
-        guard let candidate = Self.candidates[scalar] else {
-            verdicts[scalar] = .some(nil)
-            return nil
-        }
         let key = "\(locale) \(scalar)"
         let verdict: UInt8?
         if let shared = Self.sharedVerdicts.withLock({ $0[key] }) {
