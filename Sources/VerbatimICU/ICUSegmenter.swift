@@ -80,9 +80,7 @@ public final class ICUSegmenter {
     // Used only for ill-formed UTF-8; well-formed text is staged as UTF-16.
     private var utext: UnsafeMutableRawPointer?
     private var staged = UTF16Text()
-    private var boundaries = BoundaryStorage(capacity: 512)
-    /// A text's ASCII stand-in and its bytes' offsets in the text (`TypographicStandIns`).
-    private var standInText = StandInStorage(capacity: 1024)
+    private var boundaries = BoundaryStorage()
     private var wordCount = 0
     private var sentenceCount = 0
 
@@ -118,7 +116,7 @@ public final class ICUSegmenter {
 
     /// Whether a text whose only non-ASCII character is `character` is broken by the copies of
     /// ICU's rules (through its ASCII stand-in: `TypographicStandIns`) rather than ICU's iterators.
-    public func breaksItself(alongsideASCII character: Unicode.Scalar) -> Bool {
+    func breaksItself(alongsideASCII character: Unicode.Scalar) -> Bool {
         guard let sentenceRules, breaksASCIIWordsItself, character.value > 0x7F, character.value <= 0xFFFF else { return false }
         return standIns.standIn(for: UInt16(character.value), words: wordIterator, sentences: sentenceIterator,
                                 sentenceRules: sentenceRules) != nil
@@ -190,12 +188,9 @@ public final class ICUSegmenter {
             sentenceCount = sentenceRules.segment(text, into: boundaries.sentences)
             return
         }
-        if staging, let sentenceRules, breaksASCIIWordsItself, breakByStandIns(text, sentenceRules) {
-            textIsASCII = false
-            return
-        }
         if staging, staged.stage(text) {
             textIsASCII = staged.isASCII
+            if !staged.isASCII, let sentenceRules, breaksASCIIWordsItself, breakByStandIns(sentenceRules) { return }
             var status = U_ZERO_ERROR
             cicu_ubrk_setText(sentenceIterator, staged.units, Int32(staged.count), &status)
             guard cicu_is_failure(status) == 0 else { throw ICUFailure("ubrk_setText", status) }
@@ -219,17 +214,15 @@ public final class ICUSegmenter {
         }
     }
 
-    /// Breaks a text whose only non-ASCII characters are accepted typographic punctuation with the
-    /// copies, through its ASCII stand-in (same boundaries; offsets mapped back to the text's bytes).
-    /// False, with nothing written, for a text with any other non-ASCII byte.
-    private func breakByStandIns(_ text: UnsafeBufferPointer<UInt8>, _ sentenceRules: ASCIISentenceBreaks) -> Bool {
-        standInText.reserve(text.count + 1)
+    /// Breaks the staged text with the copies when its only non-ASCII characters are accepted
+    /// typographic punctuation: through its ASCII stand-in, which has the same offsets as the UTF-16,
+    /// mapped back to bytes by the staging's map. False, with nothing written, for any other text.
+    private func breakByStandIns(_ sentenceRules: ASCIISentenceBreaks) -> Bool {
         let words = wordIterator, sentences = sentenceIterator
-        guard let n = TypographicStandIns.standIn(text, ascii: standInText.ascii, offsets: standInText.offsets, standIn: {
+        guard let ascii = staged.narrowed(standIn: {
             standIns.standIn(for: $0, words: words, sentences: sentences, sentenceRules: sentenceRules)
         }) else { return false }
-        let ascii = UnsafeBufferPointer(start: UnsafePointer(standInText.ascii), count: n)
-        let offsets = standInText.offsets
+        let offsets = staged.byteOffsets
         wordCount = ASCIIWordBreaks.segment(ascii, into: boundaries.words)
         sentenceCount = sentenceRules.segment(ascii, into: boundaries.sentences)
         for k in 0..<wordCount {
@@ -308,48 +301,31 @@ public final class ICUSegmenter {
     }
 }
 
-/// Two buffers with room for as many elements each, kept from text to text.
-struct BufferPair<First, Second>: ~Copyable {
-    private(set) var first: UnsafeMutablePointer<First>
-    private(set) var second: UnsafeMutablePointer<Second>
-    private var capacity: Int
+/// Room for the boundaries of one text, kept from text to text.
+struct BoundaryStorage: ~Copyable {
+    private(set) var words: UnsafeMutablePointer<WordBoundary>
+    private(set) var sentences: UnsafeMutablePointer<SentenceBoundary>
+    private var capacity = 512
 
-    init(capacity: Int) {
-        self.capacity = capacity
-        first = .allocate(capacity: capacity)
-        second = .allocate(capacity: capacity)
+    init() {
+        words = .allocate(capacity: capacity)
+        sentences = .allocate(capacity: capacity)
     }
 
     deinit {
-        first.deallocate()
-        second.deallocate()
+        words.deallocate()
+        sentences.deallocate()
     }
 
-    /// Makes room for `count` elements in each; what was stored is dropped.
+    /// Makes room for `count` boundaries of each kind; what was stored is dropped.
     mutating func reserve(_ count: Int) {
         guard count > capacity else { return }
-        first.deallocate()
-        second.deallocate()
+        words.deallocate()
+        sentences.deallocate()
         capacity = max(count, capacity * 2)
-        first = .allocate(capacity: capacity)
-        second = .allocate(capacity: capacity)
+        words = .allocate(capacity: capacity)
+        sentences = .allocate(capacity: capacity)
     }
-}
-
-/// Room for the boundaries of one text.
-typealias BoundaryStorage = BufferPair<WordBoundary, SentenceBoundary>
-
-extension BufferPair where First == WordBoundary, Second == SentenceBoundary {
-    var words: UnsafeMutablePointer<WordBoundary> { first }
-    var sentences: UnsafeMutablePointer<SentenceBoundary> { second }
-}
-
-/// Room for a text's ASCII stand-in and its bytes' offsets in the text (`TypographicStandIns`).
-typealias StandInStorage = BufferPair<UInt8, Int32>
-
-extension BufferPair where First == UInt8, Second == Int32 {
-    var ascii: UnsafeMutablePointer<UInt8> { first }
-    var offsets: UnsafeMutablePointer<Int32> { second }
 }
 
 /// NFKC case folding (`NFKC_Casefold`) of UTF-8 text, through ICU's normaliser.

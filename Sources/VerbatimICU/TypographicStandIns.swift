@@ -108,43 +108,4 @@ struct TypographicStandIns {
                                  collect: { ICUSegmenter.collectSentences(of: $0, into: $1, offset: { $0 }) },
                                  segment: { sentenceRules.segment($0, into: $1) })
     }
-
-    /// Writes `text` with every accepted character replaced by its stand-in into `ascii`, and each
-    /// byte's offset in `text` into `offsets` (one more: the end). Returns the stand-in text's
-    /// length, or nil when `text` holds any other non-ASCII byte (or ill-formed UTF-8). Both buffers
-    /// have room for `text.count + 1` entries; `standIn` gives a character's stand-in, or nil.
-    static func standIn(
-        _ text: UnsafeBufferPointer<UInt8>, ascii: UnsafeMutablePointer<UInt8>, offsets: UnsafeMutablePointer<Int32>,
-        standIn: (UInt16) -> UInt8?
-    ) -> Int? {
-        var n = 0, i = 0
-        while i < text.count {
-            let b = text[i]
-            offsets[n] = Int32(i)
-            if b < 0x80 {
-                ascii[n] = b
-                n += 1
-                i += 1
-                continue
-            }
-            // Every candidate is two or three bytes of UTF-8 in the Basic Multilingual Plane.
-            let scalar: UInt16, length: Int
-            if b & 0xE0 == 0xC0, i + 1 < text.count, text[i + 1] & 0xC0 == 0x80 {
-                scalar = UInt16(b & 0x1F) << 6 | UInt16(text[i + 1] & 0x3F)
-                length = 2
-            } else if b & 0xF0 == 0xE0, i + 2 < text.count, text[i + 1] & 0xC0 == 0x80, text[i + 2] & 0xC0 == 0x80 {
-                scalar = UInt16(b & 0x0F) << 12 | UInt16(text[i + 1] & 0x3F) << 6 | UInt16(text[i + 2] & 0x3F)
-                length = 3
-            } else {
-                return nil
-            }
-            // An overlong form is ill-formed, and no candidate.
-            guard scalar >= (length == 2 ? 0x80 : 0x800), let s = standIn(scalar) else { return nil }
-            ascii[n] = s
-            n += 1
-            i += length
-        }
-        offsets[n] = Int32(text.count)
-        return n
-    }
 }

@@ -7,6 +7,8 @@ struct UTF16Text: ~Copyable {
     private(set) var units: UnsafeMutablePointer<UInt16>
     /// The UTF-8 offset of each UTF-16 unit, and of the end; filled only when the text is not ASCII.
     private(set) var byteOffsets: UnsafeMutablePointer<Int32>
+    /// The staged text narrowed back to one byte per unit (`narrowed(standIn:)`).
+    private var narrow: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     /// The UTF-16 length of the staged text.
     private(set) var count = 0
@@ -17,11 +19,13 @@ struct UTF16Text: ~Copyable {
         capacity = 256
         units = .allocate(capacity: capacity)
         byteOffsets = .allocate(capacity: capacity + 1)
+        narrow = .allocate(capacity: capacity)
     }
 
     deinit {
         units.deallocate()
         byteOffsets.deallocate()
+        narrow.deallocate()
     }
 
     /// Stages `text`. Returns false, staging nothing, when `text` is not well-formed UTF-8: ICU's
@@ -31,9 +35,11 @@ struct UTF16Text: ~Copyable {
         if text.count > capacity {
             units.deallocate()
             byteOffsets.deallocate()
+            narrow.deallocate()
             capacity = max(text.count, capacity * 2)
             units = .allocate(capacity: capacity)
             byteOffsets = .allocate(capacity: capacity + 1)
+            narrow = .allocate(capacity: capacity)
         }
         guard let base = text.baseAddress else {
             count = 0
@@ -50,6 +56,23 @@ struct UTF16Text: ~Copyable {
         guard let n = Self.decode(base, text.count, units: units, byteOffsets: byteOffsets) else { return false }
         count = n
         return true
+    }
+
+    /// The staged text with one byte per unit: ASCII units as they are, every other unit as
+    /// `standIn` gives it; nil when `standIn` gives nil for one. Its offsets are the units' own, so
+    /// `byteOffsets` maps them to the text's bytes. Valid until the next `stage`.
+    mutating func narrowed(standIn: (UInt16) -> UInt8?) -> UnsafeBufferPointer<UInt8>? {
+        for k in 0..<count {
+            let unit = units[k]
+            if unit < 0x80 {
+                narrow[k] = UInt8(unit)
+            } else if let byte = standIn(unit) {
+                narrow[k] = byte
+            } else {
+                return nil
+            }
+        }
+        return UnsafeBufferPointer(start: narrow, count: count)
     }
 
     /// Whether every byte is below 0x80, eight at a time. The twin of VerbatimCore's
