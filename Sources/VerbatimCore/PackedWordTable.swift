@@ -20,7 +20,7 @@ public struct PackedWordTable<Value: BitwiseCopyable> {
         return size > 64 ? (size + 63) & ~63 : 1 << (64 - (size - 1).leadingZeroBitCount)
     }
 
-    @usableFromInline var storage: PackedWordStorage
+    @usableFromInline var storage: ZeroedSlots
     /// `storage.base`, the slot count - 1 and the shift that takes a hash to its first slot, kept
     /// here so that a lookup reads no class field.
     @usableFromInline var base: UnsafeMutableRawPointer
@@ -34,7 +34,7 @@ public struct PackedWordTable<Value: BitwiseCopyable> {
     public init(capacity: Int = 1 << 14) {
         assert(MemoryLayout<Value>.alignment <= 8)
         self.capacity = max(1, capacity)
-        storage = PackedWordStorage(slotBits: 10, stride: Self.stride)
+        storage = ZeroedSlots(byteCount: (1 << 10) * Self.stride)
         base = storage.base
         mask = (1 << 10) - 1
         shift = 64 - 10
@@ -70,9 +70,9 @@ public struct PackedWordTable<Value: BitwiseCopyable> {
     public mutating func insert(_ key: ShortBytes, count: Int, _ value: Value) {
         precondition(Self.keeps(count: count))
         if entries >= capacity {
-            replaceStorage(slotBits: storage.slotBits, keeping: false)
+            replaceStorage(slotBits: slotBits, keeping: false)
         } else if !isKnownUniquelyReferenced(&storage) {
-            replaceStorage(slotBits: storage.slotBits, keeping: true)
+            replaceStorage(slotBits: slotBits, keeping: true)
         }
         let slot = base + freeSlot(key) &* Self.stride
         slot.storeBytes(of: key.low, as: UInt64.self)
@@ -80,14 +80,17 @@ public struct PackedWordTable<Value: BitwiseCopyable> {
         slot.storeBytes(of: value, toByteOffset: Self.valueOffset, as: Value.self)
         slot.storeBytes(of: UInt8(count), toByteOffset: Self.countOffset, as: UInt8.self)
         entries += 1
-        if entries * 2 > mask + 1 { replaceStorage(slotBits: storage.slotBits + 1, keeping: true) }
+        if entries * 2 > mask + 1 { replaceStorage(slotBits: slotBits + 1, keeping: true) }
     }
 
     /// Forgets every word.
     @inlinable
     public mutating func removeAll() {
-        replaceStorage(slotBits: storage.slotBits, keeping: false)
+        replaceStorage(slotBits: slotBits, keeping: false)
     }
+
+    /// Log2 of the slot count.
+    @inlinable var slotBits: Int { (mask + 1).trailingZeroBitCount }
 
     /// The first empty slot of the key's probe run.
     @inlinable
@@ -102,7 +105,7 @@ public struct PackedWordTable<Value: BitwiseCopyable> {
     @inlinable
     mutating func replaceStorage(slotBits: Int, keeping: Bool) {
         let old = storage, oldBase = base, oldCount = mask + 1
-        storage = PackedWordStorage(slotBits: slotBits, stride: Self.stride)
+        storage = ZeroedSlots(byteCount: (1 << slotBits) * Self.stride)
         base = storage.base
         mask = (1 << slotBits) - 1
         shift = UInt64(64 - slotBits)
@@ -120,16 +123,15 @@ public struct PackedWordTable<Value: BitwiseCopyable> {
     }
 }
 
-/// The slots of a `PackedWordTable`, shared by its copies until one of them inserts. Not generic,
-/// so that checking that a table owns its slots fetches no metadata.
-@usableFromInline final class PackedWordStorage {
+/// Zeroed memory for a table's slots (`PackedWordTable`, `WordNumberMemo`), shared by the table's
+/// copies until one of them writes. Not generic, so that checking that a table owns its slots
+/// fetches no metadata.
+@usableFromInline final class ZeroedSlots {
     @usableFromInline let base: UnsafeMutableRawPointer
-    @usableFromInline let slotBits: Int
 
-    @usableFromInline init(slotBits: Int, stride: Int) {
-        self.slotBits = slotBits
-        base = .allocate(byteCount: (1 << slotBits) * stride, alignment: 64)
-        base.initializeMemory(as: UInt8.self, repeating: 0, count: (1 << slotBits) * stride)
+    @usableFromInline init(byteCount: Int) {
+        base = .allocate(byteCount: max(byteCount, 1), alignment: 64)
+        base.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
     }
 
     deinit { base.deallocate() }

@@ -38,7 +38,7 @@ public struct WordNumberMemo<Value: BitwiseCopyable> {
         return (valueOffset + MemoryLayout<Value>.size + a - 1) / a * a
     }
 
-    @usableFromInline var storage: WordNumberSlots
+    @usableFromInline var storage: ZeroedSlots
     /// `storage.base` and its slot count, kept here so that a lookup reads no class field.
     @usableFromInline var base: UnsafeMutableRawPointer
     @usableFromInline var capacity = 0
@@ -51,7 +51,7 @@ public struct WordNumberMemo<Value: BitwiseCopyable> {
 
     public init(limit: Int = 1 << 20) {
         self.limit = max(0, limit)
-        storage = WordNumberSlots(byteCount: 0)
+        storage = ZeroedSlots(byteCount: 0)
         base = storage.base
     }
 
@@ -105,23 +105,10 @@ public struct WordNumberMemo<Value: BitwiseCopyable> {
 
     @usableFromInline
     mutating func replaceStorage(capacity size: Int, keeping: Bool) {
-        let bigger = WordNumberSlots(byteCount: size * Self.stride)
+        let bigger = ZeroedSlots(byteCount: size * Self.stride)
         if keeping { bigger.base.copyMemory(from: base, byteCount: min(capacity, size) * Self.stride) }
         storage = bigger
         base = bigger.base
         capacity = size
     }
-}
-
-/// The slots of a `WordNumberMemo`, zeroed (never written). Not generic, so that checking that a
-/// memo owns its slots fetches no metadata.
-@usableFromInline final class WordNumberSlots {
-    @usableFromInline let base: UnsafeMutableRawPointer
-
-    @usableFromInline init(byteCount: Int) {
-        base = .allocate(byteCount: max(byteCount, 1), alignment: 64)
-        base.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
-    }
-
-    deinit { base.deallocate() }
 }
